@@ -1,0 +1,53 @@
+"""The FastAPI application factory. Errors from the project's tree become JSON
+``{"error": message}`` with the status each error class carries."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from api import routes_batches, routes_documents, routes_search, routes_users, web
+from hoso.bootstrap import Container
+from ingest.pipeline import Message
+from records.errors import HosoError, Unauthorized
+
+log = logging.getLogger("hoso.api")
+
+Dispatch = Callable[[list[Message]], None]
+
+
+def create_app(container: Container, dispatch: Dispatch) -> FastAPI:
+    app = FastAPI(
+        title="hoso", version="0.1.0", docs_url="/api/docs", openapi_url="/api/openapi.json"
+    )
+    app.state.container = container
+    app.state.dispatch = dispatch
+
+    @app.exception_handler(HosoError)
+    async def _hoso_error(request: Request, exc: HosoError) -> Response:
+        if isinstance(exc, Unauthorized) and not request.url.path.startswith("/api/"):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if exc.http_status >= 500:
+            log.error("error on %s: %s", request.url.path, exc.message)
+        return JSONResponse({"error": exc.message}, status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(
+            ".".join(str(p) for p in e["loc"][1:]) or "yêu cầu" for e in exc.errors()
+        )
+        return JSONResponse({"error": f"Dữ liệu gửi lên không hợp lệ: {fields}"}, status_code=422)
+
+    @app.get("/api/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for module in (routes_users, routes_batches, routes_documents, routes_search, web):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(packages=[("api", "static")]), name="static")
+    return app

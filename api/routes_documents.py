@@ -1,0 +1,126 @@
+"""Documents: their pages, page images, OCR text and the searchable PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from sqlalchemy import select
+
+from api.deps import Box, Clerk, User
+from records.errors import NotFound
+from records.model import Document, DocumentStatus, Page, SourceFile
+from records.sql import pages_table
+from storage.port import CHUNK, ObjectStore
+
+router = APIRouter()
+
+ASSETS = {
+    "image": ("image_sha256", None),
+    "thumb": ("thumb_sha256", "image/jpeg"),
+    "text": ("text_sha256", "text/plain; charset=utf-8"),
+    "hocr": ("hocr_sha256", "text/html; charset=utf-8"),
+}
+
+
+def _doc(box: Box, doc_id: int) -> tuple[Document, SourceFile, list[Page]]:
+    with box.uow() as uow:
+        doc = uow.session.get(Document, doc_id)
+        if doc is None:
+            raise NotFound(f"Không tìm thấy tài liệu số {doc_id}")
+        source = uow.session.get(SourceFile, doc.source_file_id)
+        assert source is not None
+        pages = list(
+            uow.session.scalars(
+                select(Page)
+                .where(pages_table.c.document_id == doc_id)
+                .order_by(pages_table.c.number)
+            )
+        )
+        return doc, source, pages
+
+
+def _stream(store: ObjectStore, key: str) -> Iterator[bytes]:
+    with store.open(key) as f:
+        while chunk := f.read(CHUNK):
+            yield chunk
+
+
+@router.get("/api/documents/{doc_id}")
+def document(doc_id: int, _user: User, box: Box) -> dict[str, Any]:
+    doc, source, pages = _doc(box, doc_id)
+    base = f"/api/documents/{doc_id}"
+    return {
+        "id": doc.id,
+        "batch_id": doc.batch_id,
+        "source": source.filename,
+        "status": str(doc.status),
+        "error": doc.error,
+        "pages": doc.page_count,
+        "pdf_url": f"{base}/pdf" if doc.pdf_sha256 else None,
+        "text_url": f"{base}/text",
+        "page_list": [
+            {
+                "number": p.number,
+                "status": str(p.status),
+                "error": p.error,
+                "turned": p.turned,
+                "skew": p.skew,
+                "confidence": p.confidence,
+                "image_url": f"{base}/pages/{p.number}/image" if p.image_sha256 else None,
+                "thumb_url": f"{base}/pages/{p.number}/thumb" if p.thumb_sha256 else None,
+                "text_url": f"{base}/pages/{p.number}/text" if p.text_sha256 else None,
+            }
+            for p in pages
+        ],
+    }
+
+
+@router.get("/api/documents/{doc_id}/pdf")
+def pdf(doc_id: int, _user: User, box: Box) -> Response:
+    doc, source, _ = _doc(box, doc_id)
+    if not doc.pdf_sha256:
+        raise NotFound("Tài liệu chưa xử lý xong, chưa có tệp PDF")
+    stem = source.filename.rsplit(".", 1)[0] or "tai-lieu"
+    from urllib.parse import quote
+
+    return StreamingResponse(
+        _stream(box.store, doc.pdf_sha256),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(stem)}.pdf"},
+    )
+
+
+@router.get("/api/documents/{doc_id}/text")
+def text(doc_id: int, _user: User, box: Box) -> PlainTextResponse:
+    """The document's OCR text, pages separated by form feeds (as pdftotext does)."""
+    _, _, pages = _doc(box, doc_id)
+    texts = [box.store.get_bytes(p.text_sha256).decode() if p.text_sha256 else "" for p in pages]
+    return PlainTextResponse("\f".join(texts))
+
+
+@router.get("/api/documents/{doc_id}/pages/{number}/{asset}")
+def page_asset(doc_id: int, number: int, asset: str, _user: User, box: Box) -> Response:
+    if asset not in ASSETS:
+        raise NotFound(f"Không có mục '{asset}' cho trang")
+    _, _, pages = _doc(box, doc_id)
+    page = next((p for p in pages if p.number == number), None)
+    field, media = ASSETS[asset]
+    key = getattr(page, field) if page else None
+    if not key:
+        raise NotFound(f"Trang {number} chưa có {asset}")
+    if media is None:
+        media = "image/jpeg" if page.image_kind == "jpeg" else "image/png"  # type: ignore[union-attr]
+    return Response(box.store.get_bytes(key), media_type=media)
+
+
+@router.post("/api/documents/{doc_id}/retry")
+def retry(doc_id: int, request: Request, _user: Clerk, box: Box) -> dict[str, Any]:
+    doc, _, _ = _doc(box, doc_id)
+    if doc.status != DocumentStatus.FAILED:
+        return {"id": doc_id, "status": str(doc.status), "retried": 0}
+    messages = box.pipeline.retry_document(doc_id)
+    request.app.state.dispatch(messages)
+    return {"id": doc_id, "status": "pending", "retried": len(messages)}

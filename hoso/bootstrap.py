@@ -1,0 +1,73 @@
+"""The composition root: builds adapters from settings. Shared by the API, the Celery
+worker and the CLI. Nothing connects here until first use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from PIL import Image
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hoso.settings import Settings
+from ingest.pipeline import Pipeline
+from ingest.rasterize import Limits
+from ocr.sidecar import SidecarOcr
+from records.migrate import upgrade
+from records.sql import UnitOfWork, make_engine, session_factory
+from search import SearchIndex, open_index
+from storage import ObjectStore, open_store
+
+
+@dataclass
+class Container:
+    settings: Settings
+    _index: SearchIndex | None = field(default=None, init=False)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return session_factory(self.engine)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        return open_store(self.settings.storage_url)
+
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = open_index(self.settings.search_url)
+        return self._index
+
+    @property
+    def limits(self) -> Limits:
+        s = self.settings
+        return Limits(max_pages=s.max_pages, max_page_pixels=s.max_page_pixels, dpi=s.dpi)
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        recognizer = SidecarOcr(self.settings.ocr_engine, timeout=self.settings.ocr_timeout)
+        return Pipeline(
+            self.uow, self.store, self.index, recognizer, self.settings.work_dir, self.limits
+        )
+
+    def migrate(self) -> None:
+        upgrade(self.settings.database_url)
+
+
+def bootstrap(settings: Settings | None = None, *, migrate: bool = True) -> Container:
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.work_dir.mkdir(parents=True, exist_ok=True)
+    # Decompression bombs: PIL refuses images past twice this; our own checks come first.
+    Image.MAX_IMAGE_PIXELS = settings.max_page_pixels
+    container = Container(settings)
+    if migrate:
+        container.migrate()
+    return container

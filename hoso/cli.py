@@ -1,0 +1,182 @@
+"""The ``hoso`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from records.errors import HosoError
+
+EXIT_PARTIAL = 2
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=None))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from hoso.serve import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from hoso.serve import run_worker
+
+    return run_worker(args.concurrency)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from hoso import ingest_cli
+
+    if args.server:
+        return ingest_cli.ingest_remote(args)
+    return ingest_cli.ingest_local(args)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from hoso import ingest_cli
+
+    result = ingest_cli.search(args)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{result['total']} kết quả")
+        for h in result["hits"]:
+            print(
+                f"- {h['source']} (tài liệu {h['document_id']}, trang {h['page']}): {h['snippet']}"
+            )
+    return 0
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from hoso.bootstrap import bootstrap
+    from records.users import create_user, issue_token
+
+    password = None
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if password is None:
+            raise HosoError(f"Biến môi trường {args.password_env} chưa được đặt")
+    container = bootstrap()
+    with container.uow() as uow:
+        user = create_user(uow, args.name, args.role, password)
+        token = issue_token(uow, user, "cli")
+        uow.commit()
+    out = {"name": user.name, "role": str(user.role), "token": token}
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"Đã tạo người dùng {user.name} ({user.role}). Mã truy cập: {token}")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from hoso.bootstrap import bootstrap
+    from records.users import list_users
+
+    with bootstrap().uow() as uow:
+        users = [{"name": u.name, "role": str(u.role)} for u in list_users(uow)]
+    if args.json:
+        _print_json(users)
+    else:
+        for u in users:
+            print(f"{u['name']}\t{u['role']}")
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from hoso.bootstrap import bootstrap
+
+    bootstrap()
+    print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hoso",
+        description="hoso: số hóa hồ sơ — scan, OCR, store and search administrative dossiers. "
+        "Settings come from HOSO_* environment variables (HOSO_DATA_DIR, HOSO_DATABASE_URL, "
+        "HOSO_STORAGE_URL, HOSO_SEARCH_URL, HOSO_BROKER_URL, …).",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the web app, the API and a worker")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default HOSO_WORKERS)"
+    )
+    s.set_defaults(func=cmd_serve)
+
+    w = sub.add_parser("worker", help="run only a Celery worker (for extra worker hosts)")
+    w.add_argument("--concurrency", type=int, default=None)
+    w.set_defaults(func=cmd_worker)
+
+    i = sub.add_parser(
+        "ingest",
+        help="ingest files or folders as one batch",
+        description="Ingest files or folders (PDF, TIFF, JPEG, PNG) as one batch. Without "
+        "--server the work runs here in a local worker pool and the command waits for it; "
+        "with --server it uploads to a running hoso and, with --wait, follows the progress.",
+    )
+    i.add_argument("paths", nargs="+", metavar="PATH")
+    i.add_argument("--wait", action="store_true", help="wait until every page is processed")
+    i.add_argument("--json", action="store_true", help="print one JSON object with the result")
+    i.add_argument("--language", default=None, help="OCR languages (default HOSO_OCR_LANGUAGE)")
+    i.add_argument("--workers", type=int, default=None, help="local worker processes")
+    i.add_argument("--out", default=None, help="folder for the searchable PDFs (local mode)")
+    i.add_argument(
+        "--server", default=None, help="URL of a running hoso, e.g. http://127.0.0.1:8000"
+    )
+    i.add_argument(
+        "--token", default=os.environ.get("HOSO_TOKEN"), help="API token (or HOSO_TOKEN)"
+    )
+    i.set_defaults(func=cmd_ingest)
+
+    q = sub.add_parser("search", help="full-text search (with or without diacritics)")
+    q.add_argument("query")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--batch", type=int, default=None)
+    q.add_argument("--limit", type=int, default=20)
+    q.add_argument("--server", default=None)
+    q.add_argument("--token", default=os.environ.get("HOSO_TOKEN"))
+    q.set_defaults(func=cmd_search)
+
+    u = sub.add_parser("users", help="manage users").add_subparsers(
+        dest="users_command", required=True
+    )
+    ua = u.add_parser("add", help="create a user and print an API token")
+    ua.add_argument("name")
+    ua.add_argument("--role", required=True, choices=["clerk", "leader", "staff", "admin"])
+    ua.add_argument("--password-env", default=None, help="read the password from this variable")
+    ua.add_argument("--json", action="store_true")
+    ua.set_defaults(func=cmd_users_add)
+    ul = u.add_parser("list", help="list users")
+    ul.add_argument("--json", action="store_true")
+    ul.set_defaults(func=cmd_users_list)
+
+    m = sub.add_parser("migrate", help="bring the database schema up to date")
+    m.set_defaults(func=cmd_migrate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except HosoError as e:
+        print(f"hoso: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""``hoso serve``: the API and web pages, plus a Celery worker in a child process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import uvicorn
+
+from hoso.bootstrap import bootstrap
+from hoso.celery_app import make_celery, send
+from hoso.settings import Settings
+
+
+def worker_command(concurrency: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "hoso.worker",
+        "worker",
+        "--concurrency",
+        str(concurrency),
+        "--pool",
+        "prefork",
+        "--loglevel",
+        "warning",
+        "--queues",
+        "hoso",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+
+
+def run_worker(concurrency: int | None) -> int:
+    settings = Settings()
+    bootstrap(settings)  # migrations before the first task
+    os.execv(sys.executable, worker_command(concurrency or settings.workers))
+    return 0  # not reached
+
+
+def serve(host: str, port: int, workers: int | None) -> None:
+    settings = Settings()
+    container = bootstrap(settings)
+    celery = make_celery(settings)
+    worker = subprocess.Popen(worker_command(workers or settings.workers))
+    try:
+        from api.app import create_app
+
+        app = create_app(container, lambda messages: send(celery, messages))
+        print(f"hoso đang chạy: http://{host}:{port}/ (dữ liệu: {settings.data_dir})", flush=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()

@@ -1,0 +1,49 @@
+"""Settings from the environment (``HOSO_…``). Every default lives under ``HOSO_DATA_DIR``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOSO_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(Path("./data"), description="Where everything is kept by default.")
+    database_url: str = Field("", description="SQLAlchemy URL; default SQLite in data_dir.")
+    storage_url: str = Field("", description="file:///… (default data_dir/objects).")
+    search_url: str = Field("", description="tantivy:///… (default data_dir/index).")
+    broker_url: str = Field("", description="Celery broker; default filesystem:// in data_dir.")
+    ocr_language: str = Field("vie", description="Tesseract languages, e.g. vie or vie+eng.")
+    ocr_engine: str = Field("tesserocr", description="tesserocr (model kept loaded) or cli.")
+    ocr_timeout: float = Field(180.0, description="Seconds before a page's OCR is abandoned.")
+    dpi: int = Field(300, description="Rendering resolution for PDF pages that need it.")
+    max_file_mb: int = Field(1024, description="Largest accepted file, in MiB.")
+    max_pages: int = Field(2000, description="Most pages accepted in one file.")
+    max_page_pixels: int = Field(150_000_000, description="Most pixels in one page image.")
+    workers: int = Field(2, description="Worker processes (pages recognised in parallel).")
+    public_url: str = Field("", description="Base URL for links, e.g. https://hoso.xa.gov.vn")
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Settings:
+        data = self.data_dir.resolve()
+        object.__setattr__(self, "data_dir", data)
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{data / 'hoso.db'}")
+        if not self.storage_url:
+            object.__setattr__(self, "storage_url", f"file://{data / 'objects'}")
+        if not self.search_url:
+            object.__setattr__(self, "search_url", f"tantivy://{data / 'index'}")
+        if not self.broker_url:
+            object.__setattr__(self, "broker_url", "filesystem://")
+        return self
+
+    @property
+    def work_dir(self) -> Path:
+        return self.data_dir / "work"
+
+    @property
+    def broker_dir(self) -> Path:
+        return self.data_dir / "broker"

@@ -1,0 +1,267 @@
+"""The pipeline steps. Each takes an ID, is idempotent, and returns the follow-up messages.
+
+split_source(source_file_id) → one ocr_page(page_id) per page
+ocr_page(page_id)            → assemble_document(document_id) once no page is pending
+assemble_document(doc_id)    → searchable PDF stored, pages indexed, document done
+
+Bytes go to the object store before the row that points to them commits. Steps never
+dispatch anything themselves: the runner (Celery task or local pool) sends what they
+return, so the same code runs in both.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import func, select
+
+from ingest.rasterize import Limits, count_pages, page_image
+from ocr.engine import Word
+from ocr.page import PageOptions, PageOutcome
+from ocr.pdf import PdfPage, build_searchable_pdf
+from records.errors import HosoError
+from records.model import Batch, Document, DocumentStatus, Page, PageStatus, SourceFile, now
+from records.sql import UnitOfWork, documents_table, pages_table
+from search.port import PageEntry, SearchIndex
+from storage.port import ObjectStore
+
+
+@dataclass(frozen=True)
+class Message:
+    task: str  # split_source | ocr_page | assemble_document
+    id: int
+
+
+class PageRecognizer(Protocol):
+    """What the pipeline needs from OCR (``ocr.sidecar.SidecarOcr`` in production)."""
+
+    def run(self, image: Path, out_dir: Path, options: PageOptions) -> PageOutcome: ...
+
+
+class Pipeline:
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        store: ObjectStore,
+        index: Callable[[], SearchIndex],
+        recognizer: PageRecognizer,
+        work_dir: Path,
+        limits: Limits,
+    ) -> None:
+        self._uow = uow
+        self._store = store
+        self._index = index
+        self._ocr = recognizer
+        self._work = work_dir
+        self._limits = limits
+
+    # -- split -----------------------------------------------------------------
+    def split_source(self, source_id: int) -> list[Message]:
+        with self._uow() as uow:
+            source = uow.session.get(SourceFile, source_id)
+            doc = uow.session.scalars(
+                select(Document).where(documents_table.c.source_file_id == source_id)
+            ).one()
+            existing = self._pages(uow, doc.id)  # type: ignore[arg-type]
+            if existing:  # split already done (a redelivered message)
+                return [
+                    Message("ocr_page", p.id) for p in existing if p.status == "pending" and p.id
+                ]
+            assert source is not None and source.sha256 and source.kind
+            try:
+                with self._store.local_path(source.sha256) as path:
+                    n = count_pages(path, source.kind, self._limits)
+            except HosoError as e:
+                doc.status = DocumentStatus.FAILED
+                doc.error = e.message
+                doc.finished = now()
+                uow.commit()
+                return []
+            pages = [Page(document_id=doc.id, number=i + 1, source_index=i) for i in range(n)]  # type: ignore[arg-type]
+            uow.session.add_all(pages)
+            doc.page_count = n
+            uow.commit()
+            return [Message("ocr_page", p.id) for p in pages]  # type: ignore[arg-type]
+
+    @staticmethod
+    def _pages(uow: UnitOfWork, doc_id: int) -> list[Page]:
+        return list(
+            uow.session.scalars(
+                select(Page)
+                .where(pages_table.c.document_id == doc_id)
+                .order_by(pages_table.c.number)
+            )
+        )
+
+    # -- ocr -------------------------------------------------------------------
+    def ocr_page(self, page_id: int) -> list[Message]:
+        with self._uow() as uow:
+            page = uow.session.get(Page, page_id)
+            if page is None:
+                return []
+            doc_id = page.document_id
+            if page.status == PageStatus.DONE:
+                return self._after_page(doc_id)
+            doc = uow.session.get(Document, doc_id)
+            assert doc is not None
+            source = uow.session.get(SourceFile, doc.source_file_id)
+            batch = uow.session.get(Batch, doc.batch_id)
+            assert source is not None and batch is not None and source.sha256 and source.kind
+            page.attempts += 1
+            uow.commit()
+            sha, kind, index, language = (
+                source.sha256,
+                source.kind,
+                page.source_index,
+                batch.language,
+            )
+        work = self._work / f"page-{page_id}"
+        shutil.rmtree(work, ignore_errors=True)
+        try:
+            with self._store.local_path(sha) as path:
+                img = page_image(path, kind, index, work / "in", self._limits)
+            outcome = self._ocr.run(
+                img.path, work / "out", PageOptions(language=language, dpi=img.dpi)
+            )
+            keys = self._store_outputs(work / "out", outcome)
+        except HosoError as e:
+            self._fail_page(page_id, e.message)
+            return self._after_page(doc_id)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        with self._uow() as uow:
+            page = uow.session.get(Page, page_id)
+            assert page is not None
+            page.image_sha256 = keys["image"]
+            page.image_kind = "jpeg" if outcome.image.endswith(".jpg") else "png"
+            page.dpi = img.dpi
+            page.thumb_sha256 = keys["thumb"]
+            page.text_sha256 = keys["text"]
+            page.hocr_sha256 = keys["hocr"]
+            page.words_sha256 = keys["words"]
+            page.turned = outcome.turned
+            page.skew = outcome.skew
+            page.confidence = outcome.mean_confidence
+            page.status = PageStatus.DONE
+            page.error = None
+            uow.commit()
+        return self._after_page(doc_id)
+
+    def _store_outputs(self, out: Path, outcome: PageOutcome) -> dict[str, str]:
+        files = {
+            "image": outcome.image,
+            "thumb": "thumb.jpg",
+            "text": "text.txt",
+            "hocr": "page.hocr",
+            "words": "words.json",
+        }
+        keys = {}
+        for name, filename in files.items():
+            with (out / filename).open("rb") as f:
+                keys[name], _ = self._store.put_stream(f)
+        return keys
+
+    def _fail_page(self, page_id: int, message: str) -> None:
+        with self._uow() as uow:
+            page = uow.session.get(Page, page_id)
+            assert page is not None
+            page.status = PageStatus.FAILED
+            page.error = message
+            uow.commit()
+
+    def _after_page(self, doc_id: int) -> list[Message]:
+        with self._uow() as uow:
+            pending = uow.session.scalar(
+                select(func.count())
+                .select_from(Page)
+                .where(
+                    pages_table.c.document_id == doc_id, pages_table.c.status == PageStatus.PENDING
+                )
+            )
+        return [] if pending else [Message("assemble_document", doc_id)]
+
+    # -- assemble --------------------------------------------------------------
+    def assemble_document(self, doc_id: int) -> list[Message]:
+        with self._uow() as uow:
+            doc = uow.session.get(Document, doc_id)
+            if doc is None or doc.status == DocumentStatus.DONE:
+                return []
+            pages = self._pages(uow, doc_id)
+            if not pages or any(p.status == PageStatus.PENDING for p in pages):
+                return []
+            failed = [p for p in pages if p.status == PageStatus.FAILED]
+            if failed:
+                doc.status = DocumentStatus.FAILED
+                doc.error = "; ".join(f"Trang {p.number}: {p.error}" for p in failed)
+                doc.finished = now()
+                uow.commit()
+                return []
+            source = uow.session.get(SourceFile, doc.source_file_id)
+            assert source is not None
+            batch_id, filename, created = doc.batch_id, source.filename, doc.created
+        work = self._work / f"doc-{doc_id}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        try:
+            pdf_path = work / "document.pdf"
+            build_searchable_pdf(self._pdf_pages(pages, work), pdf_path)
+            with pdf_path.open("rb") as f:
+                pdf_key, _ = self._store.put_stream(f)
+            entries = [
+                PageEntry(
+                    document_id=doc_id,
+                    page=p.number,
+                    batch_id=batch_id,
+                    source=filename,
+                    text=self._store.get_bytes(p.text_sha256).decode("utf-8"),  # type: ignore[arg-type]
+                    created=created,
+                )
+                for p in pages
+            ]
+            self._index().add_pages(entries)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        with self._uow() as uow:
+            doc = uow.session.get(Document, doc_id)
+            assert doc is not None
+            doc.pdf_sha256 = pdf_key
+            doc.status = DocumentStatus.DONE
+            doc.error = None
+            doc.finished = now()
+            uow.commit()
+        return []
+
+    def _pdf_pages(self, pages: list[Page], work: Path) -> Iterator[PdfPage]:
+        for p in pages:
+            suffix = ".jpg" if p.image_kind == "jpeg" else ".png"
+            image = work / f"page-{p.number:05d}{suffix}"
+            with self._store.open(p.image_sha256) as src, image.open("wb") as out:  # type: ignore[arg-type]
+                shutil.copyfileobj(src, out, 1 << 20)
+            raw = json.loads(self._store.get_bytes(p.words_sha256))  # type: ignore[arg-type]
+            yield PdfPage(image=image, dpi=p.dpi, words=[Word(**w) for w in raw])
+
+    # -- retry -----------------------------------------------------------------
+    def retry_document(self, doc_id: int) -> list[Message]:
+        """Send a failed document's failed pages (or the whole file) through again."""
+        with self._uow() as uow:
+            doc = uow.session.get(Document, doc_id)
+            if doc is None or doc.status != DocumentStatus.FAILED:
+                return []
+            pages = self._pages(uow, doc_id)
+            doc.status = DocumentStatus.PENDING
+            doc.error = None
+            doc.finished = None
+            if not pages:
+                uow.commit()
+                return [Message("split_source", doc.source_file_id)]
+            again = [p for p in pages if p.status == PageStatus.FAILED]
+            for p in again:
+                p.status = PageStatus.PENDING
+                p.error = None
+            uow.commit()
+            return [Message("ocr_page", p.id) for p in again]  # type: ignore[arg-type]

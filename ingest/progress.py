@@ -1,0 +1,84 @@
+"""Progress of a batch, derived from page and document rows (never stored separately)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from records.errors import NotFound
+from records.model import Batch, Document, DocumentStatus, PageStatus, SourceFile
+from records.sql import UnitOfWork, documents_table, pages_table, source_files_table
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def batch_progress(uow: UnitOfWork, batch_id: int) -> dict[str, Any]:
+    batch = uow.session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"Không tìm thấy lô quét số {batch_id}")
+    counts = {
+        row.document_id: row
+        for row in uow.session.execute(
+            select(
+                pages_table.c.document_id,
+                func.count().label("total"),
+                func.sum(case((pages_table.c.status == PageStatus.DONE, 1), else_=0)).label("done"),
+                func.sum(case((pages_table.c.status == PageStatus.FAILED, 1), else_=0)).label(
+                    "failed"
+                ),
+            )
+            .join(Document, documents_table.c.id == pages_table.c.document_id)
+            .where(documents_table.c.batch_id == batch_id)
+            .group_by(pages_table.c.document_id)
+        )
+    }
+    rows = uow.session.execute(
+        select(Document, SourceFile)
+        .join(SourceFile, source_files_table.c.id == documents_table.c.source_file_id)
+        .where(documents_table.c.batch_id == batch_id)
+        .order_by(documents_table.c.id)
+    ).all()
+    documents: list[dict[str, Any]] = []
+    errors = []
+    for doc, source in rows:
+        c = counts.get(doc.id)
+        done = int(c.done) if c else 0
+        failed = int(c.failed) if c else 0
+        documents.append(
+            {
+                "id": doc.id,
+                "source": source.filename,
+                "status": str(doc.status),
+                "pages": doc.page_count,
+                "pages_done": done,
+                "pages_failed": failed,
+                "error": doc.error,
+                "finished": _iso(doc.finished),
+            }
+        )
+        if doc.status == DocumentStatus.FAILED and doc.error:
+            errors.append({"source": source.filename, "document_id": doc.id, "message": doc.error})
+    refused = uow.session.scalars(
+        select(SourceFile)
+        .where(source_files_table.c.batch_id == batch_id, source_files_table.c.error.is_not(None))
+        .order_by(source_files_table.c.id)
+    )
+    for source in refused:
+        errors.append({"source": source.filename, "document_id": None, "message": source.error})
+    total = sum(int(d["pages"] or 0) for d in documents)
+    finished = all(d["status"] != DocumentStatus.PENDING for d in documents)
+    return {
+        "id": batch.id,
+        "created": _iso(batch.created),
+        "language": batch.language,
+        "status": "done" if finished else "processing",
+        "pages_total": total,
+        "pages_done": sum(d["pages_done"] for d in documents),
+        "pages_failed": sum(d["pages_failed"] for d in documents),
+        "documents": documents,
+        "errors": errors,
+    }

@@ -1,0 +1,108 @@
+"""The records domain: users, batches of scans, their files, documents and pages.
+
+Plain classes; the SQL mapping lives in ``records.sql``. Status values are the words the
+API shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    CLERK = "clerk"  # scanning clerk: uploads
+    LEADER = "leader"  # signs results; searches
+    STAFF = "staff"  # processes and searches records
+    ADMIN = "admin"  # manages users; may do everything
+
+
+class PageStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "pending"  # pages being split or recognised
+    DONE = "done"  # searchable PDF built and indexed
+    FAILED = "failed"  # the file could not be read, or a page failed (retryable)
+
+
+@dataclass(eq=False)
+class User:
+    name: str
+    role: Role
+    password_hash: str | None = None
+    created: datetime = field(default_factory=now)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class ApiToken:
+    user_id: int
+    token_hash: str  # SHA-256 of the token; the token itself is shown once
+    label: str = ""
+    created: datetime = field(default_factory=now)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Batch:
+    created_by: int
+    language: str = "vie"
+    created: datetime = field(default_factory=now)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """One uploaded file. ``sha256`` is null when the file was refused before storage."""
+
+    batch_id: int
+    filename: str
+    kind: str | None = None  # pdf, tiff, jpeg, png
+    sha256: str | None = None
+    size: int = 0
+    error: str | None = None
+    created: datetime = field(default_factory=now)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Document:
+    batch_id: int
+    source_file_id: int
+    status: DocumentStatus = DocumentStatus.PENDING
+    page_count: int = 0  # known once the file was split; 0 before
+    pdf_sha256: str | None = None
+    error: str | None = None
+    created: datetime = field(default_factory=now)
+    finished: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Page:
+    document_id: int
+    number: int  # 1-based, in paper order
+    source_index: int  # 0-based page/frame index inside the source file
+    status: PageStatus = PageStatus.PENDING
+    error: str | None = None
+    attempts: int = 0
+    image_sha256: str | None = None  # the upright, straightened page image
+    image_kind: str | None = None  # jpeg or png
+    dpi: int = 300
+    thumb_sha256: str | None = None
+    text_sha256: str | None = None
+    hocr_sha256: str | None = None
+    words_sha256: str | None = None
+    turned: int = 0
+    skew: float = 0.0
+    confidence: float | None = None
+    id: int | None = None

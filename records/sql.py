@@ -1,0 +1,179 @@
+"""SQL mapping of the records model (SQLAlchemy, imperative mapping) and the unit of work.
+
+The schema itself is owned by the Alembic migrations in ``records/migrations``; the
+tables here must match them (a test compares the two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, registry, sessionmaker
+
+from records import model
+
+metadata = MetaData()
+_registry = registry(metadata=metadata)
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=20)
+
+
+users_table = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", _enum(model.Role), nullable=False),
+    Column("password_hash", String(200)),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens_table = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(100), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+batches_table = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("language", String(50), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False, index=True),
+)
+
+source_files_table = Table(
+    "source_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("batches.id"), nullable=False, index=True),
+    Column("filename", String(255), nullable=False),
+    Column("kind", String(10)),
+    Column("sha256", String(64), index=True),
+    Column("size", Integer, nullable=False),
+    Column("error", Text),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+documents_table = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", ForeignKey("batches.id"), nullable=False, index=True),
+    Column("source_file_id", ForeignKey("source_files.id"), nullable=False, unique=True),
+    Column("status", _enum(model.DocumentStatus), nullable=False),
+    Column("page_count", Integer, nullable=False),
+    Column("pdf_sha256", String(64)),
+    Column("error", Text),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("finished", DateTime(timezone=True)),
+)
+
+pages_table = Table(
+    "pages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("source_index", Integer, nullable=False),
+    Column("status", _enum(model.PageStatus), nullable=False, index=True),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("image_sha256", String(64)),
+    Column("image_kind", String(10)),
+    Column("dpi", Integer, nullable=False),
+    Column("thumb_sha256", String(64)),
+    Column("text_sha256", String(64)),
+    Column("hocr_sha256", String(64)),
+    Column("words_sha256", String(64)),
+    Column("turned", Integer, nullable=False),
+    Column("skew", Float, nullable=False),
+    Column("confidence", Float),
+    UniqueConstraint("document_id", "number", name="uq_pages_document_number"),
+)
+
+
+def _map() -> None:
+    for cls, table in (
+        (model.User, users_table),
+        (model.ApiToken, api_tokens_table),
+        (model.Batch, batches_table),
+        (model.SourceFile, source_files_table),
+        (model.Document, documents_table),
+        (model.Page, pages_table),
+    ):
+        _registry.map_imperatively(cls, table)
+
+
+_map()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the pragmas SQLite needs for several worker processes (WAL, wait)."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn, _record):  # type: ignore[no-untyped-def]
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class UnitOfWork:
+    """``with uow: …; uow.commit()`` — rolls back unless committed."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._factory = session_factory
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() rolls back anything uncommitted without expiring loaded objects, so
+        # values read inside the block stay usable after it.
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,1 @@
+"""Digital signatures (not implemented yet: see README.md in this folder)."""

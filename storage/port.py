@@ -1,0 +1,92 @@
+"""The object store port: bytes addressed by their SHA-256, verified on read."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from records.errors import IntegrityError
+
+CHUNK = 1024 * 1024
+
+
+class ObjectStore(Protocol):
+    """Content-addressed storage. Keys are lowercase hex SHA-256 digests of the bytes."""
+
+    def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
+        """Store everything readable from ``stream``; return ``(sha256, size)``.
+
+        Memory stays bounded (chunks). Raises ``FileTooLarge`` past ``max_bytes``;
+        nothing is stored then. Storing bytes already present is a no-op.
+        """
+        ...
+
+    def put_bytes(self, data: bytes) -> str:
+        """Store a small object held in memory; return its key."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def get_bytes(self, key: str) -> bytes:
+        """Return the object, verified against its key (``IntegrityError`` if not)."""
+        ...
+
+    def open(self, key: str) -> BinaryIO:
+        """Open a stream over the object; the digest is checked when it reaches the end."""
+        ...
+
+    @contextmanager
+    def local_path(self, key: str) -> Iterator[Path]:
+        """A path to a verified local copy, for tools that need a file (pdftoppm, qpdf)."""
+        ...
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_key(key: str) -> str:
+    """Refuse anything that is not a SHA-256 hex digest (keys become paths)."""
+    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        raise ValueError(f"not a sha256 key: {key!r}")
+    return key
+
+
+def verify(key: str, data: bytes) -> bytes:
+    if sha256_hex(data) != key:
+        raise IntegrityError(f"Dữ liệu lưu trữ bị hỏng: đối tượng {key[:12]}… không khớp mã băm")
+    return data
+
+
+class VerifyingReader:
+    """Wraps a binary stream; hashes what is read and checks the digest at EOF."""
+
+    def __init__(self, raw: BinaryIO, key: str) -> None:
+        self._raw = raw
+        self._key = key
+        self._hash = hashlib.sha256()
+        self._checked = False
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._raw.read(n)
+        if data:
+            self._hash.update(data)
+        elif not self._checked:
+            self._checked = True
+            if self._hash.hexdigest() != self._key:
+                raise IntegrityError(
+                    f"Dữ liệu lưu trữ bị hỏng: đối tượng {self._key[:12]}… không khớp mã băm"
+                )
+        return data
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> VerifyingReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,107 @@
+"""Shared fixtures. ``live_server`` runs the real thing: ``hoso serve`` (API, web pages and
+a Celery worker on the filesystem broker) in a temporary data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+RESOURCES = Path(__file__).parent / "resources"
+HOSO = [sys.executable, "-m", "hoso.cli"]
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def hoso_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOSO_")}
+    env.update({"HOSO_DATA_DIR": str(data_dir), "HOSO_WORKERS": "2", **extra})
+    return env
+
+
+def run_hoso(args: list[str], env: dict[str, str], **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*HOSO, *args], env=env, capture_output=True, text=True, timeout=600, check=False, **kw
+    )  # type: ignore[call-overload, no-any-return]
+
+
+def add_user(env: dict[str, str], name: str, role: str) -> str:
+    done = run_hoso(
+        ["users", "add", name, "--role", role, "--password-env", "TEST_PW", "--json"],
+        {**env, "TEST_PW": PASSWORD},
+    )
+    assert done.returncode == 0, done.stderr
+    return str(json.loads(done.stdout)["token"])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+    tokens: dict[str, str]  # role name → API token of a user named after the role
+    password: str = PASSWORD
+
+    def client(self, role: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {self.tokens[role]}"},
+            timeout=60.0,
+        )
+
+    def wait_batch(self, batch_id: int, timeout: float = 300.0) -> dict[str, object]:
+        deadline = time.monotonic() + timeout
+        with self.client("clerk") as c:
+            while time.monotonic() < deadline:
+                progress = c.get(f"/api/batches/{batch_id}").json()
+                if progress["status"] == "done":
+                    return progress  # type: ignore[no-any-return]
+                time.sleep(0.5)
+        raise AssertionError(f"batch {batch_id} not done after {timeout} s: {progress}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("live-data")
+    env = hoso_env(data_dir)
+    tokens = {role: add_user(env, role, role) for role in ("clerk", "staff", "leader", "admin")}
+    port = free_port()
+    log = (data_dir / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [*HOSO, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("hoso serve did not start:\n" + (data_dir / "serve.log").read_text())
+        time.sleep(0.2)
+    try:
+        yield LiveServer(url=url, data_dir=data_dir, env=env, tokens=tokens)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
