@@ -56,7 +56,8 @@ async def upload(request: Request, user: Clerk, box: Box) -> dict[str, Any]:
             accepted.append({"source": received.filename, "source_id": received.source_id})
             messages.extend(received.messages)
     if not accepted:
-        raise UnsupportedFile("Không tệp nào được nhận: " + "; ".join(e["message"] for e in errors))
+        refused = "; ".join(f"{e['source']}: {e['message']}" for e in errors)
+        raise UnsupportedFile(f"Không tệp nào được nhận: {refused}")
     request.app.state.dispatch(messages)
     return {
         "id": batch_id,

@@ -18,8 +18,12 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
-def _page(request: Request, name: str, user: Any, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"user": user, **context})
+def _page(
+    request: Request, template: str, user: Any, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, template, {"user": user, **context}, status_code=status_code
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -28,7 +32,7 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    return _page(request, "login.html", None, next=_safe_next(next), error=None)
+    return _page(request, "login.html", None, next=_safe_next(next), error=None, login_name="")
 
 
 @router.post("/login")
@@ -45,7 +49,15 @@ def login_submit(
             token = issue_token(uow, user, "web")
             uow.commit()
     except Unauthorized as e:
-        return _page(request, "login.html", None, next=_safe_next(next), error=e.message)
+        return _page(
+            request,
+            "login.html",
+            None,
+            status_code=401,
+            next=_safe_next(next),
+            error=e.message,
+            login_name=name,
+        )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600)
     return response

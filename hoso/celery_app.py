@@ -37,6 +37,8 @@ def make_celery(settings: Settings) -> Celery:
             "data_folder_out": str(folder),
             "store_processed": False,
             "polling_interval": 0.2,
+            # kombu keeps exchange bindings in "./control" unless told otherwise
+            "control_folder": str(settings.broker_dir / "control"),
         }
         # filesystem:// has no broadcast exchange; worker remote control needs one.
         conf["worker_enable_remote_control"] = False

@@ -57,7 +57,7 @@ def _pdf_pages(path: Path) -> int:
     except pikepdf.PasswordError as e:
         raise BadInput("PDF được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại") from e
     except (pikepdf.PdfError, RecursionError) as e:
-        raise BadInput(f"PDF bị hỏng, không đọc được ({_short(e)})") from e
+        raise BadInput(f"PDF bị hỏng, không đọc được ({_short(e, path)})") from e
 
 
 def _tiff_frames(path: Path, limits: Limits) -> int:
@@ -71,9 +71,9 @@ def _tiff_frames(path: Path, limits: Limits) -> int:
                     break
             return n
     except Image.DecompressionBombError as e:
-        raise FileTooLarge(f"ảnh quá lớn ({_short(e)})") from e
+        raise FileTooLarge("ảnh có số điểm ảnh vượt giới hạn (có thể là tệp độc hại)") from e
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
-        raise BadInput(f"ảnh TIFF bị hỏng, không đọc được ({_short(e)})") from e
+        raise BadInput(f"ảnh TIFF bị hỏng, không đọc được ({_short(e, path)})") from e
 
 
 def _check_image(path: Path, limits: Limits) -> None:
@@ -82,9 +82,9 @@ def _check_image(path: Path, limits: Limits) -> None:
             _check_size(im.size, limits)
             im.verify()
     except Image.DecompressionBombError as e:
-        raise FileTooLarge(f"ảnh quá lớn ({_short(e)})") from e
+        raise FileTooLarge("ảnh có số điểm ảnh vượt giới hạn (có thể là tệp độc hại)") from e
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
-        raise BadInput(f"ảnh bị hỏng, không đọc được ({_short(e)})") from e
+        raise BadInput(f"ảnh bị hỏng, không đọc được ({_short(e, path)})") from e
 
 
 def _check_size(size: tuple[int, int], limits: Limits) -> None:
@@ -154,7 +154,7 @@ def _single_image(page: pikepdf.Page) -> pikepdf.Object | None:
     resources = page.obj.get("/Resources")
     if resources is None or "/Font" in resources or page.obj.get("/Rotate", 0) not in (0, None):
         return None
-    images = list(page.images.values())
+    images = list(page.get_images(recursive=False).values())
     if len(images) != 1:
         return None
     xobjects = resources.get("/XObject")
@@ -202,5 +202,11 @@ def _render(
     return PageImage(target, dpi)
 
 
-def _short(e: BaseException) -> str:
-    return str(e).strip().splitlines()[0][:150] if str(e).strip() else type(e).__name__
+def _short(e: BaseException, path: Path | None = None, limit: int = 120) -> str:
+    """The first line of a library's error, without our file paths, cut at a word."""
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    if path is not None:
+        text = text.replace(str(path), "").lstrip(": ")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    return text

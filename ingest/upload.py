@@ -77,12 +77,12 @@ def receive_file(
     error = None
     sha, size = None, 0
     if kind is None:
-        error = f"{name}: không phải PDF, TIFF, JPEG hay PNG ({describe(head)})"
+        error = f"không phải PDF, TIFF, JPEG hay PNG ({describe(head)})"
     else:
         try:
             sha, size = store.put_stream(_Prefixed(head, stream), max_bytes=max_bytes)  # type: ignore[arg-type]
         except FileTooLarge as e:
-            error = f"{name}: tệp {e.message}"
+            error = f"tệp {e.message}"
     with uow_factory() as uow:
         source = SourceFile(
             batch_id=batch_id, filename=name, kind=kind, sha256=sha, size=size, error=error

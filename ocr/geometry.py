@@ -15,6 +15,8 @@ Image = NDArray[np.uint8]
 
 MAX_SKEW = 5.0  # degrees; larger angles are not scanner skew
 MIN_CORRECTION = 0.1  # degrees; below this the page is left as it is (lossless)
+BLANK_STD = 12.0  # grey levels; a page with text varies far more than scanner noise
+MAX_INK = 0.35  # text covers well under a third of a page
 
 
 def turn(image: Image, degrees: int) -> Image:
@@ -38,14 +40,20 @@ def _score(binary: Image, angle: float) -> float:
 
 
 def _best(binary: Image, angles: NDArray[np.float64]) -> float:
-    scores = [_score(binary, float(a)) for a in angles]
-    return float(angles[int(np.argmax(scores))])
+    """The angle with the highest score; the middle of a tied plateau (at low resolution
+    small rotations move no pixel, and a straight page must come out as exactly 0)."""
+    scores = np.array([_score(binary, float(a)) for a in angles])
+    top = np.flatnonzero(scores >= scores.max() * (1 - 1e-9))
+    return float(angles[top[len(top) // 2]])
 
 
 def detect_skew(image: Image) -> float:
     """Angle in degrees (counter-clockwise positive) that straightens the page."""
+    if float(image.std()) < BLANK_STD:  # blank (or uniformly noisy) page: nothing to measure
+        return 0.0
     coarse_img = _ink(image, 0.25)
-    if coarse_img.mean() < 0.5:  # blank page: nothing to measure
+    ink = float(coarse_img.mean()) / 255.0
+    if ink < 0.002 or ink > MAX_INK:  # no text lines, or Otsu split noise into "ink"
         return 0.0
     coarse = _best(coarse_img, np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5))
     fine_img = _ink(image, 0.5)

@@ -109,17 +109,24 @@ class SidecarOcr:
                 chunk = os.read(fd, 1 << 16)
                 if not chunk:
                     code = proc.wait()
-                    self._proc = None
+                    self.close()
                     raise EngineError(f"Tesseract bị lỗi và đã dừng (mã thoát {code})")
                 buf += chunk
         return bytes(buf)
 
     def close(self) -> None:
-        if self._proc is not None:
-            if self._proc.poll() is None:
-                self._proc.kill()
-            self._proc.wait()
-            self._proc = None
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except BrokenPipeError:
+                    pass
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -26,12 +27,12 @@ class MemoryIndex:
             del self.entries[key]
 
     def search(self, query: SearchQuery) -> SearchResult:
-        words = fold(query.text.replace('"', " ")).split()
+        words = re.findall(r"\w+", fold(query.text))
         if not words:
             return SearchResult(total=0)
         matches = []
         for e in self.entries.values():
-            page_words = fold(e.text).split()
+            page_words = re.findall(r"\w+", fold(e.text))
             if not all(w in page_words for w in words):
                 continue
             if query.batch_id is not None and e.batch_id != query.batch_id:

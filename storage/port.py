@@ -74,7 +74,7 @@ class VerifyingReader:
         data = self._raw.read(n)
         if data:
             self._hash.update(data)
-        elif not self._checked:
+        if (n is None or n < 0 or not data) and not self._checked:  # at the end: check
             self._checked = True
             if self._hash.hexdigest() != self._key:
                 raise IntegrityError(

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def hoso_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_hoso(args: list[str], env: dict[str, str], **kw: object) -> subprocess.CompletedProcess[str]:
+def run_hoso(
+    args: list[str], env: dict[str, str], **kw: object
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*HOSO, *args], env=env, capture_output=True, text=True, timeout=600, check=False, **kw
     )  # type: ignore[call-overload, no-any-return]
@@ -74,15 +77,20 @@ class LiveServer:
         raise AssertionError(f"batch {batch_id} not done after {timeout} s: {progress}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("live-data")
-    env = hoso_env(data_dir)
+@contextmanager
+def running_server(data_dir: Path, env: dict[str, str]) -> Iterator[LiveServer]:
+    """``hoso serve`` (API + Celery worker) on a free port until the block ends."""
     tokens = {role: add_user(env, role, role) for role in ("clerk", "staff", "leader", "admin")}
     port = free_port()
     log = (data_dir / "serve.log").open("w")
+    cwd = data_dir.parent / f"{data_dir.name}-cwd"  # must stay empty: data only in data_dir
+    cwd.mkdir()
     proc = subprocess.Popen(
-        [*HOSO, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [*HOSO, "serve", "--port", str(port)],
+        env=env,
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -105,3 +113,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        stray = sorted(p.name for p in cwd.iterdir())
+        assert not stray, f"hoso wrote outside its data directory: {stray}"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("live-data")
+    with running_server(data_dir, hoso_env(data_dir)) as server:
+        yield server

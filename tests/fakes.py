@@ -39,8 +39,15 @@ class FakeRecognizer:
         (out_dir / "text.txt").write_text(text, encoding="utf-8")
         (out_dir / "page.hocr").write_text(f"<html><body>{text}</body></html>", encoding="utf-8")
         words = [
-            {"text": t, "left": 10 + 60 * i, "top": 10, "width": 50, "height": 20,
-             "confidence": 90.0, "line": 0}
+            {
+                "text": t,
+                "left": 10 + 60 * i,
+                "top": 10,
+                "width": 50,
+                "height": 20,
+                "confidence": 90.0,
+                "line": 0,
+            }
             for i, t in enumerate(text.split())
         ]
         (out_dir / "words.json").write_text(json.dumps(words), encoding="utf-8")

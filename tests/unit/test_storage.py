@@ -29,7 +29,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     return MemoryStore()
 
 
-class OneByteAtATime(io.RawIOBase):
+class ShortReads(io.RawIOBase):
     """A stream that returns short reads, like a socket."""
 
     def __init__(self, data: bytes) -> None:
@@ -52,7 +52,7 @@ def test_put_stream_returns_sha256_and_size(store: ObjectStore) -> None:
 
 def test_put_stream_with_short_reads(store: ObjectStore) -> None:
     data = b"short reads " * 10
-    key, size = store.put_stream(OneByteAtATime(data))  # type: ignore[arg-type]
+    key, size = store.put_stream(ShortReads(data))  # type: ignore[arg-type]
     assert (key, size) == (hashlib.sha256(data).hexdigest(), len(data))
     assert store.get_bytes(key) == data
 
@@ -136,7 +136,9 @@ def test_file_too_large_message_names_the_limit(store: ObjectStore) -> None:
     ],
     ids=["get_bytes", "open", "local_path"],
 )
-def test_missing_key_is_not_found(store: ObjectStore, call: Callable[[ObjectStore], object]) -> None:
+def test_missing_key_is_not_found(
+    store: ObjectStore, call: Callable[[ObjectStore], object]
+) -> None:
     with pytest.raises(NotFound):
         call(store)
 
@@ -215,13 +217,6 @@ def test_filesystem_corruption_is_detected_by_a_chunked_streaming_read(tmp_path:
             pass
 
 
-FULL_READ_BUG = (
-    "BUG: VerifyingReader.read() / read(-1) returns the whole (corrupt) object without "
-    "checking the digest; the check only runs on a later read() that returns b''"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=FULL_READ_BUG)
 def test_filesystem_corruption_is_detected_by_a_single_full_read(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path / "objects")
     store.put_bytes(DATA)
@@ -230,7 +225,6 @@ def test_filesystem_corruption_is_detected_by_a_single_full_read(tmp_path: Path)
         stream.read()
 
 
-@pytest.mark.xfail(strict=True, reason=FULL_READ_BUG)
 def test_memory_corruption_is_detected_by_a_single_full_read() -> None:
     store = MemoryStore()
     store.put_bytes(DATA)

@@ -1,0 +1,106 @@
+"""The ``hoso`` command line, as a clerk or a script uses it, with real OCR."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RESOURCES, hoso_env, run_hoso
+from tests.quality import cer
+
+JPEG = RESOURCES / "synth" / "jpeg"
+
+
+@pytest.mark.slow
+def test_ingest_json_and_search_locally(tmp_path: Path) -> None:
+    """GIVEN two scans and a file that is not a scan WHEN ``hoso ingest --json --wait`` runs
+    with no server THEN it prints one JSON object with each document's text and PDF, names
+    the refused file, exits 2; ``hoso search --json`` then finds a page without diacritics."""
+    env = hoso_env(tmp_path / "data")
+    notes = tmp_path / "ghi-chu.pdf"
+    notes.write_text("đây không phải bản quét")
+    done = run_hoso(
+        [
+            "ingest",
+            str(JPEG / "page-0001.jpg"),
+            str(JPEG / "page-0002.jpg"),
+            str(notes),
+            "--wait",
+            "--json",
+        ],
+        env,
+    )
+    assert done.returncode == 2, done.stderr
+    out = json.loads(done.stdout)
+    assert set(out) == {"batch_id", "documents", "errors"}
+    assert [e["source"] for e in out["errors"]] == ["ghi-chu.pdf"]
+    docs = {d["source"]: d for d in out["documents"]}
+    assert set(docs) == {"page-0001.jpg", "page-0002.jpg"}
+    for n, name in ((1, "page-0001.jpg"), (2, "page-0002.jpg")):
+        truth = (JPEG / "truth" / f"page-{n:04d}.txt").read_text(encoding="utf-8")
+        doc = docs[name]
+        assert doc["pages"] == 1 and doc["status"] == "done"
+        assert cer(truth, doc["text"]) < 0.01
+        pdf_text = subprocess.run(
+            ["pdftotext", doc["pdf"], "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert cer(truth, pdf_text) < 0.03
+
+    truth1 = (JPEG / "truth" / "page-0001.txt").read_text(encoding="utf-8")
+    word = max(truth1.split(), key=len)  # a distinctive word, typed without its marks
+    from search import fold
+
+    found = run_hoso(["search", fold(word), "--json"], env)
+    assert found.returncode == 0, found.stderr
+    result = json.loads(found.stdout)
+    assert result["total"] >= 1
+    assert {"document_id", "source", "page", "score", "snippet"} <= set(result["hits"][0])
+    assert "page-0001.jpg" in {h["source"] for h in result["hits"]}
+
+
+def test_ingest_all_good_exits_zero(tmp_path: Path) -> None:
+    env = hoso_env(tmp_path / "data")
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / "batch.tif").write_bytes((RESOURCES / "synth" / "tiff" / "batch.tif").read_bytes())
+    (folder / ".hidden.pdf").write_text("editor swap file: skipped, not refused")
+    done = run_hoso(["ingest", str(folder), "--json", "--workers", "1"], env)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["errors"] == []
+    [doc] = out["documents"]
+    assert doc["source"] == "batch.tif" and doc["pages"] == 2 and doc["status"] == "done"
+
+
+def test_bad_arguments_give_one_line_and_nonzero(tmp_path: Path) -> None:
+    env = hoso_env(tmp_path / "data")
+    missing = run_hoso(["ingest", str(tmp_path / "khong-co.pdf")], env)
+    assert missing.returncode != 0
+    assert missing.stderr.strip().count("\n") == 0 and "Không tìm thấy" in missing.stderr
+    role = run_hoso(["users", "add", "x", "--role", "boss"], env)
+    assert role.returncode == 2
+    dup_env = {**env, "PW": "mat-khau-dai"}
+    assert (
+        run_hoso(
+            ["users", "add", "lan", "--role", "clerk", "--password-env", "PW"], dup_env
+        ).returncode
+        == 0
+    )
+    dup = run_hoso(["users", "add", "lan", "--role", "clerk"], env)
+    assert dup.returncode == 2 and "đã tồn tại" in dup.stderr
+
+
+def test_users_add_json(tmp_path: Path) -> None:
+    env = hoso_env(tmp_path / "data", PW="mat-khau-dai")
+    done = run_hoso(
+        ["users", "add", "Trần Thị Hoa", "--role", "staff", "--password-env", "PW", "--json"], env
+    )
+    out = json.loads(done.stdout)
+    assert (
+        out["name"] == "Trần Thị Hoa"
+        and out["role"] == "staff"
+        and out["token"].startswith("hoso_")
+    )

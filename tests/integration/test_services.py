@@ -1,0 +1,73 @@
+"""The same code on the scale-out engines: PostgreSQL for records, Redis as the Celery
+broker. Skipped, with the reason, where the server is not reachable on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RESOURCES, hoso_env, running_server
+
+
+def reachable(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+needs_pg = pytest.mark.skipif(not reachable(5432), reason="GAP: no PostgreSQL on 127.0.0.1:5432")
+needs_redis = pytest.mark.skipif(not reachable(6379), reason="GAP: no Redis on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    import psycopg
+
+    name = f"hoso_test_{uuid.uuid4().hex[:10]}"
+    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.mark.services
+@needs_pg
+def test_pipeline_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    """Migrations and every pipeline step run unchanged on PostgreSQL."""
+    from tests.unit.test_pipeline import World, png_bytes, tiff_bytes
+
+    world = World(tmp_path, url=pg_url)
+    try:
+        batch, messages, errors = world.upload(
+            {"a.png": png_bytes(tmp_path, "Phạm Thị Lan đất"), "b.tif": tiff_bytes(["", ""])}
+        )
+        world.drain(messages)
+        progress = world.progress(batch)
+    finally:
+        world.engine.dispose()
+    assert errors == [None, None]
+    assert progress["status"] == "done" and progress["pages_done"] == 3
+    assert world.engine.dialect.name == "postgresql"
+
+
+@pytest.mark.services
+@pytest.mark.slow
+@needs_redis
+def test_celery_on_redis_broker(tmp_path: Path) -> None:
+    """``hoso serve`` with HOSO_BROKER_URL=redis://… processes an upload end to end."""
+    db = 1 + uuid.uuid4().int % 14
+    env = hoso_env(tmp_path, HOSO_BROKER_URL=f"redis://127.0.0.1:6379/{db}")
+    with running_server(tmp_path, env) as server, server.client("clerk") as clerk:
+        jpeg = (RESOURCES / "synth" / "jpeg" / "page-0001.jpg").read_bytes()
+        created = clerk.post("/api/batches", files={"files": ("a.jpg", jpeg, "image/jpeg")})
+        assert created.status_code == 201, created.text
+        batch = server.wait_batch(created.json()["id"], timeout=120)
+    assert batch["documents"][0]["status"] == "done"
+    assert not (tmp_path / "broker").exists()  # the queue lived in Redis, not on disk
