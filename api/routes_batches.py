@@ -7,18 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from api.deps import Box, Clerk, User
+from api.multipart import UploadSink, boundary_of
 from ingest.progress import batch_progress
-from ingest.upload import create_batch, receive_file
-from records.errors import BadInput, UnsupportedFile
+from records.errors import BadInput, HosoError, UnsupportedFile
 from records.model import Batch, Document
 from records.sql import batches_table, documents_table
 
 router = APIRouter()
 
-MAX_FILES = 1000
 LANGUAGE_CHARS = set("abcdefghijklmnopqrstuvwxyz_+")
 
 
@@ -33,32 +31,38 @@ def _language(value: object, default: str) -> str:
 async def upload(request: Request, user: Clerk, box: Box) -> dict[str, Any]:
     """Multipart upload, field ``files`` (repeatable), optional ``language``.
 
-    Files are spooled to disk by the form parser and streamed into the object store;
-    memory stays bounded whatever their size. A refused file is reported in ``errors``
-    and the others carry on; if no file at all is accepted the answer is 4xx.
+    Each file streams into the object store as it arrives; memory stays bounded whatever
+    its size. A refused file is reported in ``errors`` and the others carry on; if no
+    file at all is accepted the answer is 4xx naming each file and why.
     """
-    form = await request.form(max_files=MAX_FILES, max_fields=50)
-    files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-    if not files:
-        raise BadInput("Chưa chọn tệp nào để tải lên (trường 'files')")
-    language = _language(form.get("language"), box.settings.ocr_language)
-    batch_id = await run_in_threadpool(create_batch, box.uow, user.id, language)
-    accepted, errors, messages = [], [], []
-    max_bytes = box.settings.max_file_mb * 1024 * 1024
-    for f in files:
-        received = await run_in_threadpool(
-            receive_file, box.uow, box.store, batch_id, f.filename, f.file, max_bytes=max_bytes
+    sink = UploadSink(box, user.id, box.settings.ocr_language)
+    parser = sink.parser(boundary_of(request.headers.get("content-type", "")))
+    try:
+        async for chunk in request.stream():
+            await run_in_threadpool(parser.write, chunk)
+        parser.finalize()
+        await run_in_threadpool(
+            sink.set_language, lambda v: _language(v, box.settings.ocr_language)
         )
-        await f.close()
-        if received.error:
-            errors.append({"source": received.filename, "message": received.error})
-        else:
-            accepted.append({"source": received.filename, "source_id": received.source_id})
-            messages.extend(received.messages)
+    except HosoError as e:
+        sink.abort()
+        sink.cancel(e.message)  # a refused request starts no work; files stay retryable
+        raise
+    except BaseException:
+        sink.abort()
+        request.app.state.dispatch(sink.messages)  # a dropped upload: what arrived is kept
+        raise
+    if not sink.received:
+        raise BadInput("Chưa chọn tệp nào để tải lên (trường 'files')")
+    accepted = [
+        {"source": r.filename, "source_id": r.source_id} for r in sink.received if not r.error
+    ]
+    errors = [{"source": r.filename, "message": r.error} for r in sink.received if r.error]
     if not accepted:
         refused = "; ".join(f"{e['source']}: {e['message']}" for e in errors)
         raise UnsupportedFile(f"Không tệp nào được nhận: {refused}")
-    request.app.state.dispatch(messages)
+    request.app.state.dispatch(sink.messages)
+    batch_id = sink.batch_id
     return {
         "id": batch_id,
         "url": f"/api/batches/{batch_id}",

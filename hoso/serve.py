@@ -12,28 +12,17 @@ import uvicorn
 from hoso.bootstrap import bootstrap
 from hoso.celery_app import make_celery, send
 from hoso.settings import Settings
+from ocr.sidecar import die_with_parent
+
+STOP_GRACE = 20.0  # seconds a worker gets to finish its current page on shutdown
 
 
 def worker_command(concurrency: int) -> list[str]:
     return [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "hoso.worker",
-        "worker",
-        "--concurrency",
-        str(concurrency),
-        "--pool",
-        "prefork",
-        "--loglevel",
-        "warning",
-        "--queues",
-        "hoso",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
+        sys.executable, "-m", "celery", "-A", "hoso.worker", "worker",
+        "--concurrency", str(concurrency), "--pool", "prefork", "--loglevel", "warning",
+        "--queues", "hoso", "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
 
 
 def run_worker(concurrency: int | None) -> int:
@@ -43,11 +32,30 @@ def run_worker(concurrency: int | None) -> int:
     return 0  # not reached
 
 
+def stop(worker: subprocess.Popen[bytes]) -> None:
+    """Warm shutdown (the current page finishes), then the whole process group goes."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(worker.pid, signal.SIGKILL)  # pool children and OCR sidecars too
+    except ProcessLookupError:
+        pass
+    worker.wait()
+
+
 def serve(host: str, port: int, workers: int | None) -> None:
     settings = Settings()
     container = bootstrap(settings)
     celery = make_celery(settings)
-    worker = subprocess.Popen(worker_command(workers or settings.workers))
+    # Own process group, and SIGTERM if we die: a worker never outlives its server.
+    worker = subprocess.Popen(
+        worker_command(workers or settings.workers), start_new_session=True,
+        preexec_fn=die_with_parent,
+    )  # fmt: skip
     try:
         from api.app import create_app
 
@@ -55,8 +63,4 @@ def serve(host: str, port: int, workers: int | None) -> None:
         print(f"hoso đang chạy: http://{host}:{port}/ (dữ liệu: {settings.data_dir})", flush=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker)

@@ -1,11 +1,11 @@
-"""Receiving files into a batch: name cleaned, type sniffed, bytes streamed to the store.
+"""Receiving files into a batch: name cleaned, type sniffed from the first bytes, bytes
+streamed into the object store as they arrive (memory stays bounded).
 
 A refused file is recorded on the batch with its reason; the other files carry on.
 """
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from ingest.sniff import HEAD_BYTES, describe, sniff
 from records.errors import FileTooLarge
 from records.model import Batch, Document, SourceFile
 from records.sql import UnitOfWork
-from storage.port import ObjectStore
+from storage.port import CHUNK, ObjectStore, ObjectWriter
 
 
 @dataclass(frozen=True)
@@ -45,21 +45,91 @@ def create_batch(uow_factory: Callable[[], UnitOfWork], user_id: int, language: 
         return batch.id
 
 
-class _Prefixed(io.RawIOBase):
-    """A stream that yields ``head`` then the rest of ``rest``."""
+class FileIntake:
+    """One file arriving in pieces (``feed``), then ``finish`` records it on the batch.
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = head
-        self._rest = rest
+    The first 1 KiB is held back to sniff the type; after that every piece goes straight
+    into an object-store writer, so a refused type is never stored and an oversized file
+    stops being written at the limit.
+    """
 
-    def readable(self) -> bool:
-        return True
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        store: ObjectStore,
+        batch_id: int,
+        filename: str | None,
+        *,
+        max_bytes: int,
+    ) -> None:
+        self.name = clean_filename(filename)
+        self._uow = uow_factory
+        self._store = store
+        self._batch_id = batch_id
+        self._max = max_bytes
+        self._head = bytearray()
+        self._kind: str | None = None
+        self._writer: ObjectWriter | None = None
+        self._error: str | None = None
+        self._sniffed = False
 
-    def read(self, n: int = -1) -> bytes:
-        if self._head:
-            out, self._head = (self._head, b"") if n < 0 else (self._head[:n], self._head[n:])
-            return out
-        return self._rest.read(n)
+    def feed(self, data: bytes) -> None:
+        if self._error is not None:
+            return  # refused: the rest of the file is read and dropped
+        if not self._sniffed:
+            self._head += data
+            if len(self._head) >= HEAD_BYTES:
+                self._sniff()
+            return
+        self._write(data)
+
+    def _sniff(self) -> None:
+        self._sniffed = True
+        head, self._head = bytes(self._head), bytearray()
+        self._kind = sniff(head)
+        if self._kind is None:
+            self._error = f"không phải PDF, TIFF, JPEG hay PNG ({describe(head)})"
+            return
+        self._writer = self._store.writer(max_bytes=self._max)
+        self._write(head)
+
+    def _write(self, data: bytes) -> None:
+        assert self._writer is not None
+        try:
+            self._writer.write(data)
+        except FileTooLarge as e:
+            self._writer = None  # the writer aborted itself
+            self._error = f"tệp {e.message}"
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            self._writer.abort()
+            self._writer = None
+
+    def finish(self) -> Received:
+        if not self._sniffed:
+            self._sniff()  # a file shorter than the sniffing window
+        sha, size = None, 0
+        if self._writer is not None and self._error is None:
+            sha, size = self._writer.commit()  # bytes stored before the row commits
+        with self._uow() as uow:
+            source = SourceFile(
+                batch_id=self._batch_id,
+                filename=self.name,
+                kind=self._kind if sha else None,
+                sha256=sha,
+                size=size,
+                error=self._error,
+            )
+            uow.session.add(source)
+            uow.session.flush()
+            assert source.id is not None
+            messages = []
+            if self._error is None:
+                uow.session.add(Document(batch_id=self._batch_id, source_file_id=source.id))
+                messages = [Message("split_source", source.id)]
+            uow.commit()
+            return Received(source.id, self.name, self._error, messages)
 
 
 def receive_file(
@@ -71,28 +141,12 @@ def receive_file(
     *,
     max_bytes: int,
 ) -> Received:
-    name = clean_filename(filename)
-    head = stream.read(HEAD_BYTES)
-    kind = sniff(head)
-    error = None
-    sha, size = None, 0
-    if kind is None:
-        error = f"không phải PDF, TIFF, JPEG hay PNG ({describe(head)})"
-    else:
-        try:
-            sha, size = store.put_stream(_Prefixed(head, stream), max_bytes=max_bytes)  # type: ignore[arg-type]
-        except FileTooLarge as e:
-            error = f"tệp {e.message}"
-    with uow_factory() as uow:
-        source = SourceFile(
-            batch_id=batch_id, filename=name, kind=kind, sha256=sha, size=size, error=error
-        )
-        uow.session.add(source)
-        uow.session.flush()
-        assert source.id is not None
-        messages = []
-        if error is None:
-            uow.session.add(Document(batch_id=batch_id, source_file_id=source.id))
-            messages = [Message("split_source", source.id)]
-        uow.commit()
-        return Received(source.id, name, error, messages)
+    """Receive a whole file from a stream (CLI, scripts)."""
+    intake = FileIntake(uow_factory, store, batch_id, filename, max_bytes=max_bytes)
+    try:
+        while chunk := stream.read(CHUNK):
+            intake.feed(chunk)
+    except BaseException:
+        intake.abort()
+        raise
+    return intake.finish()

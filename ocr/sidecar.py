@@ -21,6 +21,21 @@ from ocr.engine import OcrEngine
 from ocr.page import PageOptions, PageOutcome, ocr_page
 from records.errors import EngineError, HosoError
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """``preexec_fn`` for children that must not outlive their parent (Linux: the kernel
+    sends SIGTERM when the parent dies, even if it was killed with SIGKILL)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent's own cleanup still applies
+
 
 def make_engine(name: str) -> OcrEngine:
     if name == "tesserocr":
@@ -73,6 +88,7 @@ class SidecarOcr:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env=env,
+                preexec_fn=die_with_parent,
             )
         return self._proc
 

@@ -7,6 +7,7 @@ tables here must match them (a test compares the two).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from types import TracebackType
 
 from sqlalchemy import (
@@ -20,14 +21,33 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session, registry, sessionmaker
 
 from records import model
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always read back timezone-aware (SQLite forgets)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: hoso stores aware UTC timestamps only")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 metadata = MetaData()
 _registry = registry(metadata=metadata)
@@ -44,7 +64,7 @@ users_table = Table(
     Column("name", String(100), nullable=False, unique=True),
     Column("role", _enum(model.Role), nullable=False),
     Column("password_hash", String(200)),
-    Column("created", DateTime(timezone=True), nullable=False),
+    Column("created", UtcDateTime(), nullable=False),
 )
 
 api_tokens_table = Table(
@@ -54,7 +74,7 @@ api_tokens_table = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("label", String(100), nullable=False),
-    Column("created", DateTime(timezone=True), nullable=False),
+    Column("created", UtcDateTime(), nullable=False),
 )
 
 batches_table = Table(
@@ -63,7 +83,7 @@ batches_table = Table(
     Column("id", Integer, primary_key=True),
     Column("created_by", ForeignKey("users.id"), nullable=False),
     Column("language", String(50), nullable=False),
-    Column("created", DateTime(timezone=True), nullable=False, index=True),
+    Column("created", UtcDateTime(), nullable=False, index=True),
 )
 
 source_files_table = Table(
@@ -76,7 +96,7 @@ source_files_table = Table(
     Column("sha256", String(64), index=True),
     Column("size", Integer, nullable=False),
     Column("error", Text),
-    Column("created", DateTime(timezone=True), nullable=False),
+    Column("created", UtcDateTime(), nullable=False),
 )
 
 documents_table = Table(
@@ -89,8 +109,8 @@ documents_table = Table(
     Column("page_count", Integer, nullable=False),
     Column("pdf_sha256", String(64)),
     Column("error", Text),
-    Column("created", DateTime(timezone=True), nullable=False),
-    Column("finished", DateTime(timezone=True)),
+    Column("created", UtcDateTime(), nullable=False),
+    Column("finished", UtcDateTime()),
 )
 
 pages_table = Table(

@@ -4,15 +4,54 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from records.errors import FileTooLarge, NotFound
-from storage.port import CHUNK, VerifyingReader, check_key, sha256_hex, verify
+from records.errors import NotFound
+from storage.port import CHUNK, VerifyingReader, check_key, put_stream_via, too_large, verify
+
+
+class FilesystemWriter:
+    """Writes into a temp file beside the store while hashing; commit renames it."""
+
+    def __init__(self, store: FilesystemStore, max_bytes: int | None) -> None:
+        self._store = store
+        self._max = max_bytes
+        self._hash = hashlib.sha256()
+        self.size = 0
+        fd, self._tmp = tempfile.mkstemp(dir=store.tmp_dir)
+        self._file = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self._max is not None and self.size > self._max:
+            self.abort()
+            raise too_large(self._max)
+        self._hash.update(data)
+        self._file.write(data)
+
+    def commit(self) -> tuple[str, int]:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        key = self._hash.hexdigest()
+        final = self._store.path_of(key)
+        if final.exists():
+            os.unlink(self._tmp)
+        else:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self._tmp, 0o444)
+            os.replace(self._tmp, final)
+        return key, self.size
+
+    def abort(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        if os.path.exists(self._tmp):
+            os.unlink(self._tmp)
 
 
 class FilesystemStore:
@@ -24,86 +63,47 @@ class FilesystemStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._tmp = root / "tmp"
-        self._tmp.mkdir(parents=True, exist_ok=True)
+        self.tmp_dir = root / "tmp"
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
         self._verified: set[str] = set()
 
-    def _path(self, key: str) -> Path:
+    def path_of(self, key: str) -> Path:
         check_key(key)
         return self.root / key[:2] / key[2:4] / key
 
-    def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
-        digest = hashlib.sha256()
-        size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(CHUNK):
-                    size += len(chunk)
-                    if max_bytes is not None and size > max_bytes:
-                        raise FileTooLarge(f"vượt quá giới hạn {max_bytes // (1024 * 1024)} MB")
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            key = digest.hexdigest()
-            self._commit(tmp_name, key)
-            return key, size
-        finally:
-            if os.path.exists(tmp_name):
-                os.unlink(tmp_name)
+    def writer(self, *, max_bytes: int | None = None) -> FilesystemWriter:
+        return FilesystemWriter(self, max_bytes)
 
-    def _commit(self, tmp_name: str, key: str) -> None:
-        final = self._path(key)
-        if final.exists():
-            return
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(tmp_name, 0o444)
-        os.replace(tmp_name, final)
+    def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
+        return put_stream_via(self.writer(max_bytes=max_bytes), stream)
 
     def put_bytes(self, data: bytes) -> str:
-        key = sha256_hex(data)
-        if self._path(key).exists():
-            return key
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            self._commit(tmp_name, key)
-        finally:
-            if os.path.exists(tmp_name):
-                os.unlink(tmp_name)
-        return key
+        writer = self.writer()
+        writer.write(data)
+        return writer.commit()[0]
 
     def exists(self, key: str) -> bool:
-        return self._path(key).exists()
+        return self.path_of(key).exists()
 
     def get_bytes(self, key: str) -> bytes:
         try:
-            return verify(key, self._path(key).read_bytes())
+            return verify(key, self.path_of(key).read_bytes())
         except FileNotFoundError as e:
             raise NotFound(f"Không tìm thấy đối tượng {key[:12]}… trong kho lưu trữ") from e
 
     def open(self, key: str) -> BinaryIO:
         try:
-            raw = self._path(key).open("rb")
+            raw = self.path_of(key).open("rb")
         except FileNotFoundError as e:
             raise NotFound(f"Không tìm thấy đối tượng {key[:12]}… trong kho lưu trữ") from e
         return cast(BinaryIO, VerifyingReader(raw, key))
 
     @contextmanager
     def local_path(self, key: str) -> Iterator[Path]:
-        path = self._path(key)
+        path = self.path_of(key)
         if key not in self._verified:  # verify once per process, not on every page
             with self.open(key) as stream:
                 while stream.read(CHUNK):
                     pass
             self._verified.add(key)
         yield path
-
-
-def copy_to_file(stream: BinaryIO, path: Path) -> None:
-    with path.open("wb") as out:
-        shutil.copyfileobj(stream, out, CHUNK)

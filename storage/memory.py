@@ -9,22 +9,39 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from records.errors import FileTooLarge, NotFound
-from storage.port import CHUNK, VerifyingReader, check_key, sha256_hex, verify
+from records.errors import NotFound
+from storage.port import VerifyingReader, check_key, put_stream_via, sha256_hex, too_large, verify
+
+
+class MemoryWriter:
+    def __init__(self, store: MemoryStore, max_bytes: int | None) -> None:
+        self._store = store
+        self._max = max_bytes
+        self._buf = io.BytesIO()
+
+    def write(self, data: bytes) -> None:
+        self._buf.write(data)
+        if self._max is not None and self._buf.tell() > self._max:
+            self.abort()
+            raise too_large(self._max)
+
+    def commit(self) -> tuple[str, int]:
+        data = self._buf.getvalue()
+        return self._store.put_bytes(data), len(data)
+
+    def abort(self) -> None:
+        self._buf = io.BytesIO()
 
 
 class MemoryStore:
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}
 
+    def writer(self, *, max_bytes: int | None = None) -> MemoryWriter:
+        return MemoryWriter(self, max_bytes)
+
     def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
-        buf = io.BytesIO()
-        while chunk := stream.read(CHUNK):
-            buf.write(chunk)
-            if max_bytes is not None and buf.tell() > max_bytes:
-                raise FileTooLarge(f"vượt quá giới hạn {max_bytes // (1024 * 1024)} MB")
-        data = buf.getvalue()
-        return self.put_bytes(data), len(data)
+        return put_stream_via(self.writer(max_bytes=max_bytes), stream)
 
     def put_bytes(self, data: bytes) -> str:
         key = sha256_hex(data)

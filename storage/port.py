@@ -8,13 +8,30 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from records.errors import IntegrityError
+from records.errors import FileTooLarge, IntegrityError
 
 CHUNK = 1024 * 1024
 
 
+class ObjectWriter(Protocol):
+    """An object being written piece by piece (for bytes that arrive pushed, e.g. an
+    HTTP upload). ``commit`` stores it under its digest; ``abort`` leaves nothing."""
+
+    def write(self, data: bytes) -> None:
+        """Raises ``FileTooLarge`` past the writer's ``max_bytes`` (then aborts itself)."""
+        ...
+
+    def commit(self) -> tuple[str, int]: ...
+
+    def abort(self) -> None: ...
+
+
 class ObjectStore(Protocol):
     """Content-addressed storage. Keys are lowercase hex SHA-256 digests of the bytes."""
+
+    def writer(self, *, max_bytes: int | None = None) -> ObjectWriter:
+        """Start an object written piece by piece; memory stays bounded."""
+        ...
 
     def put_stream(self, stream: BinaryIO, *, max_bytes: int | None = None) -> tuple[str, int]:
         """Store everything readable from ``stream``; return ``(sha256, size)``.
@@ -42,6 +59,21 @@ class ObjectStore(Protocol):
     def local_path(self, key: str) -> Iterator[Path]:
         """A path to a verified local copy, for tools that need a file (pdftoppm, qpdf)."""
         ...
+
+
+def too_large(max_bytes: int) -> FileTooLarge:
+    return FileTooLarge(f"vượt quá giới hạn {max_bytes // (1024 * 1024)} MB")
+
+
+def put_stream_via(writer: ObjectWriter, stream: BinaryIO) -> tuple[str, int]:
+    """``put_stream`` in terms of a writer: the one copy loop every adapter shares."""
+    try:
+        while chunk := stream.read(CHUNK):
+            writer.write(chunk)
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.commit()
 
 
 def sha256_hex(data: bytes) -> str:

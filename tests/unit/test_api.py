@@ -123,7 +123,21 @@ def test_upload_with_no_acceptable_file_is_4xx_naming_it(api: Api) -> None:
 
 def test_upload_without_files_and_bad_queries(api: Api) -> None:
     r = api.client.post("/api/batches", data={"x": "1"}, headers=api.h("clerk"))
-    assert r.status_code == 400 and "Chưa chọn tệp" in r.json()["error"]
+    assert r.status_code == 400 and "multipart/form-data" in r.json()["error"]
+    only_field = api.client.post(
+        "/api/batches", files={"language": (None, "vie")}, headers=api.h("clerk")
+    )
+    assert only_field.status_code == 400 and "Chưa chọn tệp" in only_field.json()["error"]
+    bad_lang = api.client.post(
+        "/api/batches",
+        files=[
+            ("files", ("a.png", b"\x89PNG\r\n\x1a\n", "image/png")),
+            ("language", (None, "vie;rm")),
+        ],
+        headers=api.h("clerk"),
+    )
+    assert bad_lang.status_code == 400 and "Ngôn ngữ" in bad_lang.json()["error"]
+    assert api.sent == []  # nothing was started for the refused request
     assert api.client.get("/api/search?q=", headers=api.h("staff")).status_code == 400
     bad_date = api.client.get("/api/search?q=a&date_from=hôm-qua", headers=api.h("staff"))
     assert bad_date.status_code == 400 and "YYYY-MM-DD" in bad_date.json()["error"]
@@ -167,3 +181,24 @@ def test_failed_document_can_be_retried(api: Api, tmp_path: Path) -> None:
     assert r.json()["retried"] == 1  # the fake still crashes: failed again, but retried
     again = api.client.get(body["url"], headers=api.h("clerk")).json()["documents"][0]
     assert again["status"] == "failed"
+
+
+def test_oversized_file_is_refused_by_name_and_nothing_is_kept(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, max_file_mb=1)
+    container = bootstrap(settings)
+    with container.uow() as uow:
+        token = issue_token(uow, create_user(uow, "c", "clerk", None))
+        uow.commit()
+    client = TestClient(create_app(container, lambda messages: None))
+    big = b"%PDF-1.7\n" + b"0" * (3 * 1024 * 1024)
+    files = [
+        ("files", ("lon.pdf", big, "application/pdf")),
+        ("files", ("nho.png", png(tmp_path, "nhỏ"), "image/png")),
+    ]
+    r = client.post("/api/batches", files=files, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201
+    assert r.json()["errors"] == [{"source": "lon.pdf", "message": "tệp vượt quá giới hạn 1 MB"}]
+    assert [a["source"] for a in r.json()["accepted"]] == ["nho.png"]
+    objects = tmp_path / "objects"
+    stored = [p for p in objects.rglob("*") if p.is_file()]
+    assert len(stored) == 1  # only the small file; no partial or temp file left behind

@@ -1,0 +1,77 @@
+"""``ocr_page`` against a fake ``OcrEngine``: when orientation is looked at, what is kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ocr.engine import OcrResult, Word
+from ocr.page import PageOptions, ocr_page
+
+
+def page_with_marker(path: Path, *, upside_down: bool) -> Path:
+    """A page whose top band is dark: the fake engine 'reads' it only when upright."""
+    im = Image.new("L", (400, 560), 255)
+    ImageDraw.Draw(im).rectangle((20, 10, 379, 60), fill=0)
+    (im.rotate(180) if upside_down else im).save(path)
+    return path
+
+
+class FakeEngine:
+    def __init__(self) -> None:
+        self.recognized: list[bool] = []  # was the page upright at each recognition?
+        self.orientation_calls = 0
+
+    def _upright(self, image: Path) -> bool:
+        pixels = np.asarray(Image.open(image).convert("L"))
+        return bool(pixels[:30].mean() < pixels[-30:].mean())
+
+    def recognize(self, image: Path, *, language: str, dpi: int) -> OcrResult:
+        upright = self._upright(image)
+        self.recognized.append(upright)
+        conf = 95.0 if upright else 30.0
+        words = tuple(Word(f"từ{i}", 10 * i, 100, 8, 10, conf, 0) for i in range(5))
+        return OcrResult("chữ đọc được" if upright else "~~~", "<html/>", words)
+
+    def detect_orientation(self, image: Path) -> tuple[int, float]:
+        self.orientation_calls += 1
+        return (0, 9.0) if self._upright(image) else (180, 9.0)
+
+
+def test_upright_page_is_recognised_once_without_orientation(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    src = page_with_marker(tmp_path / "up.png", upside_down=False)
+    outcome = ocr_page(engine, src, tmp_path / "out", PageOptions())
+    assert engine.recognized == [True] and engine.orientation_calls == 0
+    assert outcome.turned == 0
+    assert (tmp_path / "out" / "image.png").read_bytes() == src.read_bytes()
+
+
+def test_poor_recognition_triggers_orientation_then_a_second_pass(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    src = page_with_marker(tmp_path / "down.png", upside_down=True)
+    outcome = ocr_page(engine, src, tmp_path / "out", PageOptions())
+    assert engine.recognized == [False, True] and engine.orientation_calls == 1
+    assert outcome.turned == 180 and outcome.mean_confidence == 95.0
+    assert (tmp_path / "out" / "text.txt").read_text() == "chữ đọc được"
+    words = json.loads((tmp_path / "out" / "words.json").read_text())
+    assert words[0]["text"] == "từ0"
+
+
+def test_orientation_can_be_switched_off(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    src = page_with_marker(tmp_path / "down.png", upside_down=True)
+    outcome = ocr_page(engine, src, tmp_path / "out", PageOptions(orient=False))
+    assert engine.orientation_calls == 0 and outcome.turned == 0
+
+
+def test_landscape_page_is_checked_even_when_read_well(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    im = Image.new("L", (560, 400), 255)
+    ImageDraw.Draw(im).rectangle((0, 0, 559, 40), fill=0)
+    im.save(tmp_path / "wide.png")
+    outcome = ocr_page(engine, tmp_path / "wide.png", tmp_path / "out", PageOptions())
+    assert engine.orientation_calls == 1 and outcome.turned == 0
