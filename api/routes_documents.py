@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
@@ -84,7 +85,6 @@ def pdf(doc_id: int, _user: User, box: Box) -> Response:
     if not doc.pdf_sha256:
         raise NotFound("Tài liệu chưa xử lý xong, chưa có tệp PDF")
     stem = source.filename.rsplit(".", 1)[0] or "tai-lieu"
-    from urllib.parse import quote
 
     return StreamingResponse(
         _stream(box.store, doc.pdf_sha256),

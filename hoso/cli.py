@@ -90,6 +90,27 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retry(args: argparse.Namespace) -> int:
+    from hoso.bootstrap import bootstrap
+    from hoso.local import run_locally
+
+    container = bootstrap()
+    messages = container.pipeline.retry_document(args.document_id)
+    if not messages:
+        print(f"Tài liệu {args.document_id} không ở trạng thái lỗi: không có gì để thử lại.")
+        return 0
+    container.engine.dispose()
+    run_locally(container.settings, messages, workers=container.settings.workers)
+    from records.model import Document
+
+    with container.uow() as uow:
+        doc = uow.session.get(Document, args.document_id)
+        assert doc is not None
+        status, error = str(doc.status), doc.error
+    print(f"Tài liệu {args.document_id}: {status}" + (f" ({error})" if error else ""))
+    return 0 if status == "done" else 2
+
+
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from hoso.bootstrap import bootstrap
 
@@ -161,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     ul = u.add_parser("list", help="list users")
     ul.add_argument("--json", action="store_true")
     ul.set_defaults(func=cmd_users_list)
+
+    r = sub.add_parser("retry", help="process a failed document again (here, no server)")
+    r.add_argument("document_id", type=int)
+    r.set_defaults(func=cmd_retry)
 
     m = sub.add_parser("migrate", help="bring the database schema up to date")
     m.set_defaults(func=cmd_migrate)

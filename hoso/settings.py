@@ -37,7 +37,7 @@ class Settings(BaseSettings):
         if not self.search_url:
             object.__setattr__(self, "search_url", f"tantivy://{data / 'index'}")
         if not self.broker_url:
-            object.__setattr__(self, "broker_url", "filesystem://")
+            object.__setattr__(self, "broker_url", "filesystem://localhost/")
         return self
 
     @property

@@ -104,3 +104,20 @@ def test_users_add_json(tmp_path: Path) -> None:
         and out["role"] == "staff"
         and out["token"].startswith("hoso_")
     )
+
+
+@pytest.mark.slow
+def test_page_that_times_out_fails_with_reason_and_retry_finishes_it(tmp_path: Path) -> None:
+    """GIVEN an OCR time limit no page can meet WHEN a batch is ingested THEN the document
+    fails with the reason and the rest of the batch finishes; ``hoso retry`` with a sane
+    limit then completes it."""
+    strict = hoso_env(tmp_path / "data", HOSO_OCR_TIMEOUT="0.01")
+    done = run_hoso(["ingest", str(JPEG / "page-0001.jpg"), "--json"], strict)
+    assert done.returncode == 2
+    [doc] = json.loads(done.stdout)["documents"]
+    assert doc["status"] == "failed"
+    [error] = json.loads(done.stdout)["errors"]
+    assert "Trang 1" in error["message"] and "quá thời gian" in error["message"]
+    again = run_hoso(["retry", str(doc["id"])], hoso_env(tmp_path / "data"))
+    assert again.returncode == 0, again.stderr
+    assert "done" in again.stdout
