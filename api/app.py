@@ -11,7 +11,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api import routes_batches, routes_documents, routes_search, routes_users, web
+from api import (
+    routes_batches,
+    routes_catalogue,
+    routes_documents,
+    routes_dossiers,
+    routes_public,
+    routes_reports,
+    routes_search,
+    routes_users,
+    web,
+)
 from hoso.bootstrap import Container
 from ingest.pipeline import Message
 from records.errors import HosoError, Unauthorized
@@ -47,7 +57,19 @@ def create_app(container: Container, dispatch: Dispatch) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (routes_users, routes_batches, routes_documents, routes_search, web):
+    app.state.limiter = routes_public.RateLimiter()
+    routers = (
+        routes_users,
+        routes_batches,
+        routes_documents,
+        routes_search,
+        routes_dossiers,
+        routes_catalogue,
+        routes_reports,
+        routes_public,
+        web,
+    )
+    for module in routers:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("api", "static")]), name="static")
     return app

@@ -14,6 +14,9 @@ from hoso.settings import Settings
 from ingest.pipeline import Pipeline
 from ingest.rasterize import Limits
 from ocr.sidecar import SidecarOcr
+from records.calendar import WorkingCalendar
+from records.calendar_store import working_calendar
+from records.catalogue_store import seed_procedures
 from records.migrate import upgrade
 from records.sql import UnitOfWork, make_engine, session_factory
 from search import SearchIndex, open_index
@@ -57,8 +60,15 @@ class Container:
             self.uow, self.store, self.index, recognizer, self.settings.work_dir, self.limits
         )
 
+    def calendar(self, uow: UnitOfWork) -> WorkingCalendar:
+        return working_calendar(uow)
+
     def migrate(self) -> None:
+        """Schema up to date; the sample procedures catalogue loaded on first start."""
         upgrade(self.settings.database_url)
+        with self.uow() as uow:
+            if seed_procedures(uow):
+                uow.commit()
 
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool = True) -> Container:

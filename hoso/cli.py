@@ -187,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("document_id", type=int)
     r.set_defaults(func=cmd_retry)
 
+    from hoso.dossiers_cli import add_parsers
+
+    add_parsers(sub)
+
     m = sub.add_parser("migrate", help="bring the database schema up to date")
     m.set_defaults(func=cmd_migrate)
     return p

@@ -19,10 +19,24 @@ STOP_GRACE = 20.0  # seconds a worker gets to finish its current page on shutdow
 
 def worker_command(concurrency: int) -> list[str]:
     return [
-        sys.executable, "-m", "celery", "-A", "hoso.worker", "worker",
-        "--concurrency", str(concurrency), "--pool", "prefork", "--loglevel", "warning",
-        "--queues", "hoso", "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "hoso.worker",
+        "worker",
+        "--concurrency",
+        str(concurrency),
+        "--pool",
+        "prefork",
+        "--loglevel",
+        "warning",
+        "--queues",
+        "hoso",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
 
 
 def run_worker(concurrency: int | None) -> int:
@@ -53,9 +67,10 @@ def serve(host: str, port: int, workers: int | None) -> None:
     celery = make_celery(settings)
     # Own process group, and SIGTERM if we die: a worker never outlives its server.
     worker = subprocess.Popen(
-        worker_command(workers or settings.workers), start_new_session=True,
+        worker_command(workers or settings.workers),
+        start_new_session=True,
         preexec_fn=die_with_parent,
-    )  # fmt: skip
+    )
     try:
         from api.app import create_app
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Circular 10/2016/TT-BTTTT style unit code: V1V2V3.Z1Z2.Y1Y2.MX1X2
+UNIT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
 
 
 class Settings(BaseSettings):
@@ -24,7 +28,22 @@ class Settings(BaseSettings):
     max_pages: int = Field(2000, description="Most pages accepted in one file.")
     max_page_pixels: int = Field(150_000_000, description="Most pixels in one page image.")
     workers: int = Field(2, description="Worker processes (pages recognised in parallel).")
-    public_url: str = Field("", description="Base URL for links, e.g. https://hoso.xa.gov.vn")
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL printed in links and QR codes."
+    )
+    unit_code: str = Field(
+        "000.00.00.H00", description="Receiving agency's unit code, first part of dossier codes."
+    )
+    agency_name: str = Field("UBND xã (chưa đặt tên)", description="Shown on printed forms.")
+    agency_address: str = Field("", description="Shown on printed forms.")
+    province: str = Field("", description="Place name on forms (…, ngày … tháng … năm …).")
+
+    @field_validator("unit_code")
+    @classmethod
+    def _unit_code(cls, value: str) -> str:
+        if not UNIT_CODE.fullmatch(value):
+            raise ValueError("HOSO_UNIT_CODE must look like 000.00.12.H56")
+        return value
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

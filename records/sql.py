@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     Column,
+    Date,
     DateTime,
     Enum,
     Float,
@@ -30,6 +33,7 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session, registry, sessionmaker
 
 from records import model
+from records.dossiers import Channel, Dossier, DossierDocument, DossierEvent, DossierStatus
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -137,6 +141,85 @@ pages_table = Table(
 )
 
 
+procedures_table = Table(
+    "procedures",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("field", String(200), nullable=False),
+    Column("data", JSON, nullable=False),  # the full Procedure as a dict
+    Column("updated", UtcDateTime(), nullable=False),
+)
+
+dossiers_table = Table(
+    "dossiers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("procedure_code", ForeignKey("procedures.code"), nullable=False, index=True),
+    Column("channel", _enum(Channel), nullable=False),
+    Column("status", _enum(DossierStatus), nullable=False, index=True),
+    Column("applicant_name", String(200), nullable=False),
+    Column("applicant_id", String(12), nullable=False, index=True),
+    Column("applicant_address", String(500), nullable=False),
+    Column("applicant_phone", String(30), nullable=False),
+    Column("authorised_name", String(200)),
+    Column("authorised_id", String(12)),
+    Column("received_at", UtcDateTime(), nullable=False, index=True),
+    Column("appointment_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime()),
+    Column("ended_at", UtcDateTime()),
+    Column("returned_at", UtcDateTime()),
+    Column("lookup_key", String(16), nullable=False),
+    Column("received_by", ForeignKey("users.id")),
+    Column("rating", String(20)),
+    Column("rated_at", UtcDateTime()),
+    Column("receipt_sha256", String(64)),
+)
+
+dossier_events_table = Table(
+    "dossier_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dossier_id", ForeignKey("dossiers.id"), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("status_from", String(30)),
+    Column("status_to", String(30)),
+    Column("note", Text, nullable=False),
+    Column("user_id", ForeignKey("users.id")),
+    Column("data", JSON),
+)
+
+dossier_documents_table = Table(
+    "dossier_documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dossier_id", ForeignKey("dossiers.id"), nullable=False, index=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("reused", Boolean, nullable=False),
+    Column("attached_at", UtcDateTime()),
+    UniqueConstraint("dossier_id", "document_id", "role", name="uq_dossier_document_role"),
+)
+
+dossier_counters_table = Table(
+    "dossier_counters",
+    metadata,
+    Column("unit_code", String(40), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+calendar_days_table = Table(
+    "calendar_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("kind", String(10), nullable=False),  # off | work
+    Column("note", String(300), nullable=False),
+)
+
+
 def _map() -> None:
     for cls, table in (
         (model.User, users_table),
@@ -145,6 +228,9 @@ def _map() -> None:
         (model.SourceFile, source_files_table),
         (model.Document, documents_table),
         (model.Page, pages_table),
+        (Dossier, dossiers_table),
+        (DossierEvent, dossier_events_table),
+        (DossierDocument, dossier_documents_table),
     ):
         _registry.map_imperatively(cls, table)
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,3 +123,30 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     data_dir = tmp_path_factory.mktemp("live-data")
     with running_server(data_dir, hoso_env(data_dir)) as server:
         yield server
+
+
+# -- real servers on 127.0.0.1 (tests skip, saying so, when one is missing) ----------
+
+
+def reachable(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+needs_pg = pytest.mark.skipif(not reachable(5432), reason="GAP: no PostgreSQL on 127.0.0.1:5432")
+needs_redis = pytest.mark.skipif(not reachable(6379), reason="GAP: no Redis on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    import psycopg
+
+    name = f"hoso_test_{uuid.uuid4().hex[:10]}"
+    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()

@@ -3,38 +3,12 @@ broker. Skipped, with the reason, where the server is not reachable on 127.0.0.1
 
 from __future__ import annotations
 
-import socket
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import RESOURCES, hoso_env, running_server
-
-
-def reachable(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-needs_pg = pytest.mark.skipif(not reachable(5432), reason="GAP: no PostgreSQL on 127.0.0.1:5432")
-needs_redis = pytest.mark.skipif(not reachable(6379), reason="GAP: no Redis on 127.0.0.1:6379")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    import psycopg
-
-    name = f"hoso_test_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
+from tests.conftest import RESOURCES, hoso_env, needs_pg, needs_redis, running_server
 
 
 @pytest.mark.services
