@@ -14,7 +14,7 @@ from api.deps import Box, Clerk, User
 from hoso.paperwork import form_pdf, receipt_pdf
 from records.dossiers import STATUS_VI, Dossier, DossierStatus
 from records.errors import BadInput
-from records.reception import Person, ReceptionRequest, find, receive
+from records.reception import Person, ReceivedItem, ReceptionRequest, find, receive
 from records.sql import dossiers_table
 from records.workflow import attach, documents_of, extend, history, set_status
 
@@ -28,6 +28,13 @@ class PersonIn(BaseModel):
     phone: str = ""
 
 
+class ReceivedIn(BaseModel):
+    name: str
+    copies: str = "original"
+    count: int = 1
+    type: str = ""
+
+
 class ReceptionIn(BaseModel):
     procedure_code: str
     applicant: PersonIn
@@ -35,6 +42,7 @@ class ReceptionIn(BaseModel):
     authorised: PersonIn | None = None
     received_at: datetime | None = None
     document_ids: list[int] = []
+    received_documents: list[ReceivedIn] | None = None
 
 
 class StatusIn(BaseModel):
@@ -76,6 +84,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "resolved": d.resolved_at.isoformat() if d.resolved_at else None,
         "returned": d.returned_at.isoformat() if d.returned_at else None,
         "lookup_key": d.lookup_key,
+        "received_documents": d.received_documents or [],
         "receipt_url": f"/api/dossiers/{d.code}/forms/receipt.pdf",
         "url": f"/dossiers/{d.code}",
     }
@@ -89,6 +98,9 @@ def receive_dossier(body: ReceptionIn, user: Clerk, box: Box) -> dict[str, Any]:
         channel=_channel(body.channel),
         received_at=body.received_at,
         authorised=Person(**body.authorised.model_dump()) if body.authorised else None,
+        documents=[ReceivedItem(**x.model_dump()) for x in body.received_documents]
+        if body.received_documents is not None
+        else None,
     )
     dossier = receive(box.uow, box.calendar, box.settings.unit_code, request, user.id)
     for doc_id in body.document_ids:

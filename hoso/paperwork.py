@@ -15,9 +15,9 @@ from records.catalogue_store import get_procedure
 from records.dossiers import Channel, Dossier, DossierEvent, DossierStatus
 from records.errors import Conflict, NotFound
 from records.model import User, now
-from records.procedures import Procedure
+from records.procedures import COPIES, Procedure
 from records.reception import find
-from records.workflow import history
+from records.workflow import history, missing_items
 
 CHANNEL_VI = {
     Channel.DIRECT: "Trực tiếp",
@@ -64,7 +64,8 @@ def slip_for(box: Container, d: Dossier, p: Procedure, officer: str) -> forms.Do
         received_at=d.received_at,
         appointment_at=d.appointment_at,
         documents=[
-            forms.ReceivedDocument(doc.name, doc.copies_vi) for doc in p.documents if doc.mandatory
+            forms.ReceivedDocument(str(i["name"]), COPIES[str(i["copies"])], int(i["count"]))
+            for i in d.received_documents or []
         ],
         officer_name=officer,
         lookup_url=f"{box.settings.public_url.rstrip('/')}/tra-cuu",
@@ -132,8 +133,7 @@ def form_pdf(box: Container, code: str, name: str) -> bytes:
         if d.status != DossierStatus.SUPPLEMENT_REQUESTED:
             raise Conflict("Hồ sơ không ở trạng thái yêu cầu bổ sung")
         note, at = _last_note(box, d, "status", DossierStatus.SUPPLEMENT_REQUESTED.value)
-        # The officer's note lists what is missing, one item per line.
-        missing = [line.strip("-• ").strip() for line in note.splitlines() if line.strip()]
+        missing = missing_items(note)
         return forms.supplement_request_pdf(
             forms.SupplementRequest(
                 slip=slip,

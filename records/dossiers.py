@@ -115,6 +115,8 @@ class Dossier:
     rating: str | None = None
     rated_at: datetime | None = None
     receipt_sha256: str | None = None
+    #: what the clerk ticked at the counter: [{"type", "name", "copies", "count"}]
+    received_documents: list[dict[str, Any]] | None = None
     id: int | None = None
 
 

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from records.dossiers import Channel, Dossier, DossierEvent
 from records.errors import BadInput, NotFound
 from records.identity import validate_cccd
 from records.model import now
-from records.procedures import Procedure
+from records.procedures import COPIES, Procedure
 from records.sql import UnitOfWork, dossier_counters_table, dossiers_table
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -47,6 +48,16 @@ class ReceptionRequest:
     channel: Channel
     received_at: datetime | None = None  # default: now
     authorised: Person | None = None
+    #: documents handed in, as ticked at the counter; None → the procedure's mandatory list
+    documents: list[ReceivedItem] | None = None
+
+
+@dataclass(frozen=True)
+class ReceivedItem:
+    name: str
+    copies: str = "original"  # original | copy | certified_copy | original_or_copy
+    count: int = 1
+    type: str = ""
 
 
 def next_code(uow: UnitOfWork, unit_code: str, day: date) -> str:
@@ -73,6 +84,28 @@ def appointment_for(
     return calendar.appointment(received, hours=procedure.hours)
 
 
+def _received_items(procedure: Procedure, given: list[ReceivedItem] | None) -> list[dict[str, Any]]:
+    if given is None:
+        given = [
+            ReceivedItem(d.name, d.copies, 1, d.type) for d in procedure.documents if d.mandatory
+        ]
+    out = []
+    for item in given:
+        if item.copies not in COPIES:
+            raise BadInput(f"Loại bản '{item.copies}' không hợp lệ ({', '.join(COPIES)})")
+        if not item.name.strip() or not 1 <= item.count <= 999:
+            raise BadInput("Mỗi giấy tờ nhận cần có tên và số lượng từ 1 đến 999")
+        out.append(
+            {
+                "type": item.type,
+                "name": item.name.strip(),
+                "copies": item.copies,
+                "count": item.count,
+            }
+        )
+    return out
+
+
 def _person(p: Person, role: str) -> Person:
     name = " ".join(p.name.split())
     if not name:
@@ -95,6 +128,7 @@ def receive(
     with uow_factory() as uow:
         procedure = get_procedure(uow, request.procedure_code)
         appointment = appointment_for(calendar(uow), procedure, received)
+    items = _received_items(procedure, request.documents)
     with uow_factory() as uow:
         # The counter upsert is the transaction's first write: it takes the lock.
         code = next_code(uow, unit_code, received.astimezone(VN).date())
@@ -112,6 +146,7 @@ def receive(
             appointment_at=appointment,
             lookup_key="".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH)),
             received_by=user_id,
+            received_documents=items,
         )
         uow.session.add(dossier)
         uow.session.flush()

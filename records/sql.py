@@ -175,6 +175,7 @@ dossiers_table = Table(
     Column("rating", String(20)),
     Column("rated_at", UtcDateTime()),
     Column("receipt_sha256", String(64)),
+    Column("received_documents", JSON),
 )
 
 dossier_events_table = Table(

@@ -167,6 +167,11 @@ def documents_of(uow: UnitOfWork, dossier: Dossier) -> list[DossierDocument]:
     )
 
 
+def missing_items(note: str) -> list[str]:
+    """A supplement request's note lists what is missing, one item per line."""
+    return [line.strip("-•* ").strip() for line in note.splitlines() if line.strip("-•* ").strip()]
+
+
 def check_key(dossier: Dossier, key: str) -> None:
     """The check value printed on the receipt; without it a code reveals nothing."""
     if not hmac.compare_digest(dossier.lookup_key.encode(), key.strip().upper().encode()):
@@ -184,6 +189,7 @@ class PublicView:
     returned_at: datetime | None
     can_rate: bool
     rating: str | None
+    missing: tuple[str, ...] = ()  # what the citizen must add, while a supplement is requested
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -196,6 +202,7 @@ class PublicView:
             "returned_at": self.returned_at.isoformat() if self.returned_at else None,
             "can_rate": self.can_rate,
             "rating": self.rating,
+            "missing": list(self.missing),
         }
 
 
@@ -208,6 +215,10 @@ def lookup(uows: Uows, code: str, key: str) -> PublicView:
             raise NotFound("Không tìm thấy hồ sơ với mã và mã tra cứu này") from e
         check_key(dossier, key)
         status = DossierStatus(dossier.status)
+        missing: tuple[str, ...] = ()
+        if status == DossierStatus.SUPPLEMENT_REQUESTED:
+            last = [e for e in history(uow, dossier) if e.status_to == status.value]
+            missing = tuple(missing_items(last[-1].note)) if last else ()
         return PublicView(
             code=dossier.code,
             procedure_code=dossier.procedure_code,
@@ -218,6 +229,7 @@ def lookup(uows: Uows, code: str, key: str) -> PublicView:
             returned_at=dossier.returned_at,
             can_rate=status == DossierStatus.RETURNED and dossier.rating is None,
             rating=dossier.rating,
+            missing=missing,
         )
 
 

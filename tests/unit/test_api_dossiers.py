@@ -174,3 +174,37 @@ def test_procedures_and_calendar(api: Api) -> None:
     assert day.status_code == 201
     cal = api.client.get("/api/calendar", params={"year": 2026}, headers=api.h("staff")).json()
     assert {"date": "2026-03-06", "working": False, "name": "Nghỉ thử"} in cal["exceptions"]
+
+
+def test_receipt_lists_what_the_clerk_ticked(api: Api, tmp_path: Path) -> None:
+    import subprocess
+
+    body = {
+        "procedure_code": "2.000815",
+        "applicant": APPLICANT,
+        "channel": "direct",
+        "received_documents": [
+            {"name": "Sổ hộ khẩu cũ", "copies": "original", "count": 1},
+            {"name": "Bản sao sổ hộ khẩu", "copies": "copy", "count": 3},
+        ],
+    }
+    r = api.client.post("/api/dossiers", json=body, headers=api.h("clerk"))
+    assert r.status_code == 201, r.text
+    assert [d["count"] for d in r.json()["received_documents"]] == [1, 3]
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(api.client.get(r.json()["receipt_url"], headers=api.h("clerk")).content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Bản sao sổ hộ khẩu" in text and "bản sao" in text
+    bad = {**body, "received_documents": [{"name": "x", "copies": "photo"}]}
+    assert api.client.post("/api/dossiers", json=bad, headers=api.h("clerk")).status_code == 400
+
+
+def test_public_lookup_shows_what_is_missing(api: Api) -> None:
+    d = receive(api, "1.012760")
+    api.client.post(
+        f"/api/dossiers/{d['code']}/status",
+        json={"status": "supplement_requested", "note": "- Trích lục bản đồ\n- Bản sao CCCD"},
+        headers=api.h("staff"),
+    )
+    view = api.client.get("/api/public/lookup", params={"ma": d["code"], "tc": d["lookup_key"]})
+    assert view.json()["missing"] == ["Trích lục bản đồ", "Bản sao CCCD"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 16:51:30.843763
+Create Date: 2026-11-23 16:57:55.878479
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("rating", sa.String(length=20), nullable=True),
         sa.Column("rated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("receipt_sha256", sa.String(length=64), nullable=True),
+        sa.Column("received_documents", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["procedure_code"],
             ["procedures.code"],
