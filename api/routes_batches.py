@@ -55,10 +55,23 @@ async def upload(request: Request, user: Clerk, box: Box) -> dict[str, Any]:
     if not sink.received:
         raise BadInput("Chưa chọn tệp nào để tải lên (trường 'files')")
     accepted = [
-        {"source": r.filename, "source_id": r.source_id} for r in sink.received if not r.error
+        {"source": r.filename, "source_id": r.source_id}
+        for r in sink.received
+        if not r.error and not r.duplicate
+    ]
+    duplicates = [
+        {
+            "source": r.filename,
+            "message": r.duplicate.message,
+            "duplicate_of": r.duplicate.source_id,
+            "document_id": r.duplicate.document_id,
+            "batch_id": r.duplicate.batch_id,
+        }
+        for r in sink.received
+        if r.duplicate
     ]
     errors = [{"source": r.filename, "message": r.error} for r in sink.received if r.error]
-    if not accepted:
+    if not accepted and not duplicates:
         refused = "; ".join(f"{e['source']}: {e['message']}" for e in errors)
         raise UnsupportedFile(f"Không tệp nào được nhận: {refused}")
     request.app.state.dispatch(sink.messages)
@@ -67,6 +80,7 @@ async def upload(request: Request, user: Clerk, box: Box) -> dict[str, Any]:
         "id": batch_id,
         "url": f"/api/batches/{batch_id}",
         "accepted": accepted,
+        "duplicates": duplicates,
         "errors": errors,
     }
 

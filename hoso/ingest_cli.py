@@ -62,6 +62,8 @@ def _finish(out: dict[str, Any], as_json: bool) -> int:
     else:
         for d in out["documents"]:
             print(f"{d['source']}: {d['pages']} trang, {d['status']} → {d['pdf'] or '-'}")
+        for d in out.get("duplicates", []):
+            print(f"{d['source']}: trùng với tài liệu {d['document_id']} (lô {d['batch_id']})")
         for e in out["errors"]:
             print(f"LỖI {e['source']}: {e['message']}", file=sys.stderr)
     return EXIT_PARTIAL if failed else 0
@@ -150,7 +152,12 @@ def _local_result(container: Any, batch_id: int, out_dir: Path) -> dict[str, Any
                 }
             )
     errors = [{"source": e["source"], "message": e["message"]} for e in progress["errors"]]
-    return {"batch_id": batch_id, "documents": docs, "errors": errors}
+    return {
+        "batch_id": batch_id,
+        "documents": docs,
+        "duplicates": progress["duplicates"],
+        "errors": errors,
+    }
 
 
 def _doc_pdf_key(uow: Any, doc_id: int) -> str:
@@ -196,7 +203,12 @@ def ingest_remote(args: argparse.Namespace) -> int:
                 h.close()
         batch_id = created["id"]
         if not args.wait:
-            out = {"batch_id": batch_id, "documents": [], "errors": created["errors"]}
+            out = {
+                "batch_id": batch_id,
+                "documents": [],
+                "duplicates": created.get("duplicates", []),
+                "errors": created["errors"],
+            }
             if args.json:
                 print(json.dumps(out, ensure_ascii=False))
             else:
@@ -229,7 +241,13 @@ def ingest_remote(args: argparse.Namespace) -> int:
                 }
             )
         errors = [{"source": e["source"], "message": e["message"]} for e in progress["errors"]]
-        return _finish({"batch_id": batch_id, "documents": docs, "errors": errors}, args.json)
+        out = {
+            "batch_id": batch_id,
+            "documents": docs,
+            "duplicates": progress["duplicates"],
+            "errors": errors,
+        }
+        return _finish(out, args.json)
 
 
 def search(args: argparse.Namespace) -> dict[str, Any]:

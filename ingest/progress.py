@@ -62,6 +62,30 @@ def batch_progress(uow: UnitOfWork, batch_id: int) -> dict[str, Any]:
         )
         if doc.status == DocumentStatus.FAILED and doc.error:
             errors.append({"source": source.filename, "document_id": doc.id, "message": doc.error})
+    duplicates = []
+    for source in uow.session.scalars(
+        select(SourceFile)
+        .where(
+            source_files_table.c.batch_id == batch_id,
+            source_files_table.c.duplicate_of.is_not(None),
+        )
+        .order_by(source_files_table.c.id)
+    ):
+        earlier = uow.session.get(SourceFile, source.duplicate_of)
+        doc_id = uow.session.scalar(
+            select(documents_table.c.id).where(
+                documents_table.c.source_file_id == source.duplicate_of
+            )
+        )
+        duplicates.append(
+            {
+                "source": source.filename,
+                "duplicate_of": source.duplicate_of,
+                "document_id": doc_id,
+                "batch_id": earlier.batch_id if earlier else None,
+                "earlier_source": earlier.filename if earlier else None,
+            }
+        )
     refused = uow.session.scalars(
         select(SourceFile)
         .where(source_files_table.c.batch_id == batch_id, source_files_table.c.error.is_not(None))
@@ -80,5 +104,6 @@ def batch_progress(uow: UnitOfWork, batch_id: int) -> dict[str, Any]:
         "pages_done": sum(d["pages_done"] for d in documents),
         "pages_failed": sum(d["pages_failed"] for d in documents),
         "documents": documents,
+        "duplicates": duplicates,
         "errors": errors,
     }

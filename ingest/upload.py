@@ -11,12 +11,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from sqlalchemy import select
+
 from ingest.pipeline import Message
 from ingest.sniff import HEAD_BYTES, describe, sniff
 from records.errors import FileTooLarge
 from records.model import Batch, Document, SourceFile
-from records.sql import UnitOfWork
+from records.sql import UnitOfWork, documents_table, source_files_table
 from storage.port import CHUNK, ObjectStore, ObjectWriter
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """The same bytes were received before: linked, not stored or recognised again."""
+
+    source_id: int  # the earlier source file
+    document_id: int | None
+    batch_id: int
+    filename: str
+
+    @property
+    def message(self) -> str:
+        where = f"lô {self.batch_id}" + (
+            f", tài liệu {self.document_id}" if self.document_id else ""
+        )
+        return f"trùng với tệp '{self.filename}' đã nhận ({where}); không xử lý lại"
 
 
 @dataclass(frozen=True)
@@ -25,6 +44,7 @@ class Received:
     filename: str
     error: str | None
     messages: list[Message]
+    duplicate: Duplicate | None = None
 
 
 def clean_filename(name: str | None) -> str:
@@ -113,6 +133,7 @@ class FileIntake:
         if self._writer is not None and self._error is None:
             sha, size = self._writer.commit()  # bytes stored before the row commits
         with self._uow() as uow:
+            duplicate = _earlier(uow, sha) if sha else None
             source = SourceFile(
                 batch_id=self._batch_id,
                 filename=self.name,
@@ -120,16 +141,32 @@ class FileIntake:
                 sha256=sha,
                 size=size,
                 error=self._error,
+                duplicate_of=duplicate.source_id if duplicate else None,
             )
             uow.session.add(source)
             uow.session.flush()
             assert source.id is not None
             messages = []
-            if self._error is None:
+            if self._error is None and duplicate is None:
                 uow.session.add(Document(batch_id=self._batch_id, source_file_id=source.id))
                 messages = [Message("split_source", source.id)]
             uow.commit()
-            return Received(source.id, self.name, self._error, messages)
+            return Received(source.id, self.name, self._error, messages, duplicate)
+
+
+def _earlier(uow: UnitOfWork, sha: str) -> Duplicate | None:
+    """The first accepted source file with these bytes, and its document."""
+    sf, doc = source_files_table, documents_table
+    row = uow.session.execute(
+        select(sf.c.id, sf.c.batch_id, sf.c.filename, doc.c.id.label("document_id"))
+        .join(doc, doc.c.source_file_id == sf.c.id)
+        .where(sf.c.sha256 == sha, sf.c.duplicate_of.is_(None))
+        .order_by(sf.c.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return Duplicate(row.id, row.document_id, row.batch_id, row.filename)
 
 
 def receive_file(

@@ -70,6 +70,7 @@ class SourceFile:
     sha256: str | None = None
     size: int = 0
     error: str | None = None
+    duplicate_of: int | None = None  # an earlier source file with the same bytes
     created: datetime = field(default_factory=now)
     id: int | None = None
 

@@ -100,6 +100,7 @@ source_files_table = Table(
     Column("sha256", String(64), index=True),
     Column("size", Integer, nullable=False),
     Column("error", Text),
+    Column("duplicate_of", ForeignKey("source_files.id", name="fk_source_files_duplicate_of")),
     Column("created", UtcDateTime(), nullable=False),
 )
 

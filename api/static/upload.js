@@ -186,6 +186,17 @@
           (refused.length ? ` ${refused.length} tệp bị từ chối.` : ""),
       ),
     ];
+    const duplicates = body.duplicates || [];
+    if (duplicates.length) {
+      const ul = el("ul", { class: "duplicates" });
+      for (const d of duplicates) {
+        const link = d.document_id
+          ? el("a", { href: `/documents/${d.document_id}`, text: ` (mở tài liệu ${d.document_id})` })
+          : "";
+        ul.append(el("li", {}, [hoso.fileMessage(d.source, d.message), link]));
+      }
+      parts.push(message("info", [el("strong", { text: "Tệp trùng, không xử lý lại:" }), ul], { id: "duplicates" }));
+    }
     if (refused.length) {
       const ul = el("ul", { class: "refused" });
       for (const r of refused) {

@@ -35,7 +35,7 @@ def test_ingest_json_and_search_locally(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stderr
     out = json.loads(done.stdout)
-    assert set(out) == {"batch_id", "documents", "errors"}
+    assert set(out) == {"batch_id", "documents", "duplicates", "errors"}
     assert [e["source"] for e in out["errors"]] == ["ghi-chu.pdf"]
     docs = {d["source"]: d for d in out["documents"]}
     assert set(docs) == {"page-0001.jpg", "page-0002.jpg"}
@@ -121,3 +121,16 @@ def test_page_that_times_out_fails_with_reason_and_retry_finishes_it(tmp_path: P
     again = run_hoso(["retry", str(doc["id"])], hoso_env(tmp_path / "data"))
     assert again.returncode == 0, again.stderr
     assert "done" in again.stdout
+
+
+def test_ingesting_the_same_file_twice_reports_the_earlier_document(tmp_path: Path) -> None:
+    env = hoso_env(tmp_path / "data")
+    page = str(JPEG / "page-0003.jpg")
+    first = json.loads(run_hoso(["ingest", page, "--json"], env).stdout)
+    again = run_hoso(["ingest", page, "--json"], env)
+    assert again.returncode == 0, again.stderr
+    out = json.loads(again.stdout)
+    assert out["documents"] == []
+    [dup] = out["duplicates"]
+    assert dup["document_id"] == first["documents"][0]["id"]
+    assert dup["batch_id"] == first["batch_id"]

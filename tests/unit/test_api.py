@@ -202,3 +202,19 @@ def test_oversized_file_is_refused_by_name_and_nothing_is_kept(tmp_path: Path) -
     objects = tmp_path / "objects"
     stored = [p for p in objects.rglob("*") if p.is_file()]
     assert len(stored) == 1  # only the small file; no partial or temp file left behind
+
+
+def test_duplicate_upload_is_reported_with_the_earlier_document(api: Api, tmp_path: Path) -> None:
+    data = png(tmp_path, "một lần thôi")
+    first = api.client.post(
+        "/api/batches", files={"files": ("a.png", data, "image/png")}, headers=api.h("clerk")
+    ).json()
+    doc_id = api.client.get(first["url"], headers=api.h("clerk")).json()["documents"][0]["id"]
+    again = api.client.post(
+        "/api/batches", files={"files": ("b.png", data, "image/png")}, headers=api.h("clerk")
+    )
+    assert again.status_code == 201
+    [dup] = again.json()["duplicates"]
+    assert dup["document_id"] == doc_id and dup["batch_id"] == first["id"]
+    assert "trùng với tệp 'a.png'" in dup["message"]
+    assert again.json()["accepted"] == []

@@ -191,3 +191,25 @@ def test_oversized_upload_is_refused_without_storing(world: World) -> None:
     )
     assert r.error is not None and "giới hạn" in r.error and r.messages == []
     assert world.store.objects == {}
+
+
+def test_same_bytes_again_are_linked_not_processed_twice(world: World, tmp_path: Path) -> None:
+    """GIVEN a file already digitised WHEN the same bytes arrive again (any name, any batch)
+    THEN no new document is made, nothing is recognised again, and the clerk is told which
+    earlier document it is."""
+    data = png_bytes(tmp_path, "Giấy khai sinh Nguyễn Văn An")
+    first, messages, _ = world.upload({"khai-sinh.png": data})
+    world.drain(messages)
+    calls = len(world.ocr.calls)
+    second, messages, errors = world.upload(
+        {"ban-chup-lai.png": data, "khac.png": png_bytes(tmp_path, "khác")}
+    )
+    world.drain(messages)
+    assert errors == [None, None]
+    assert len(world.ocr.calls) == calls + 1  # only the new file
+    progress = world.progress(second)
+    [dup] = progress["duplicates"]
+    earlier_doc = world.progress(first)["documents"][0]["id"]
+    assert dup["source"] == "ban-chup-lai.png" and dup["document_id"] == earlier_doc
+    assert dup["batch_id"] == first and dup["earlier_source"] == "khai-sinh.png"
+    assert [d["source"] for d in progress["documents"]] == ["khac.png"]
