@@ -37,10 +37,15 @@ def _doc(box: Box, doc_id: int) -> tuple[Document, SourceFile, list[Page]]:
             uow.session.scalars(
                 select(Page)
                 .where(pages_table.c.document_id == doc_id)
-                .order_by(pages_table.c.number)
+                .order_by(pages_table.c.source_index)
             )
         )
         return doc, source, pages
+
+
+def _paper(pages: list[Page]) -> list[Page]:
+    """The document's own pages in order (cover and separator sheets are evidence only)."""
+    return sorted((p for p in pages if p.kind in ("page", "blank")), key=lambda p: p.number or 0)
 
 
 def _stream(store: ObjectStore, key: str) -> Iterator[bytes]:
@@ -51,7 +56,8 @@ def _stream(store: ObjectStore, key: str) -> Iterator[bytes]:
 
 @router.get("/api/documents/{doc_id}")
 def document(doc_id: int, _user: User, box: Box) -> dict[str, Any]:
-    doc, source, pages = _doc(box, doc_id)
+    doc, source, everything = _doc(box, doc_id)
+    pages = _paper(everything)
     base = f"/api/documents/{doc_id}"
     return {
         "id": doc.id,
@@ -60,6 +66,13 @@ def document(doc_id: int, _user: User, box: Box) -> dict[str, Any]:
         "status": str(doc.status),
         "error": doc.error,
         "pages": doc.page_count,
+        "dossier_code": doc.dossier_code,
+        "doc_type_sheet": doc.doc_type_sheet,
+        "sheets": [
+            {"kind": p.kind, "value": p.sheet_value, "scan_page": p.source_index + 1}
+            for p in everything
+            if p.kind in ("cover", "separator")
+        ],
         "pdf_url": f"{base}/pdf" if doc.pdf_sha256 else None,
         "text_url": f"{base}/text",
         "page_list": [
@@ -70,6 +83,7 @@ def document(doc_id: int, _user: User, box: Box) -> dict[str, Any]:
                 "turned": p.turned,
                 "skew": p.skew,
                 "confidence": p.confidence,
+                "blank": p.kind == "blank",
                 "image_url": f"{base}/pages/{p.number}/image" if p.image_sha256 else None,
                 "thumb_url": f"{base}/pages/{p.number}/thumb" if p.thumb_sha256 else None,
                 "text_url": f"{base}/pages/{p.number}/text" if p.text_sha256 else None,
@@ -96,7 +110,7 @@ def pdf(doc_id: int, _user: User, box: Box) -> Response:
 @router.get("/api/documents/{doc_id}/text")
 def text(doc_id: int, _user: User, box: Box) -> PlainTextResponse:
     """The document's OCR text, pages separated by form feeds (as pdftotext does)."""
-    _, _, pages = _doc(box, doc_id)
+    pages = _paper(_doc(box, doc_id)[2])
     texts = [box.store.get_bytes(p.text_sha256).decode() if p.text_sha256 else "" for p in pages]
     return PlainTextResponse("\f".join(texts))
 
@@ -105,7 +119,7 @@ def text(doc_id: int, _user: User, box: Box) -> PlainTextResponse:
 def page_asset(doc_id: int, number: int, asset: str, _user: User, box: Box) -> Response:
     if asset not in ASSETS:
         raise NotFound(f"Không có mục '{asset}' cho trang")
-    _, _, pages = _doc(box, doc_id)
+    pages = _paper(_doc(box, doc_id)[2])
     page = next((p for p in pages if p.number == number), None)
     field, media = ASSETS[asset]
     key = getattr(page, field) if page else None

@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
+import forms
 from api.deps import Box, Clerk, User
 from hoso.paperwork import form_pdf, receipt_pdf
+from ocr.sheets import DOC_TYPE, DOSSIER_CODE
 from records.dossiers import STATUS_VI, Dossier, DossierStatus
 from records.errors import BadInput
 from records.reception import Person, ReceivedItem, ReceptionRequest, find, receive
 from records.sql import dossiers_table
-from records.workflow import attach, documents_of, extend, history, set_status
+from records.workflow import attach, attach_waiting, documents_of, extend, history, set_status
 
 router = APIRouter()
 
@@ -103,6 +105,7 @@ def receive_dossier(body: ReceptionIn, user: Clerk, box: Box) -> dict[str, Any]:
         else None,
     )
     dossier = receive(box.uow, box.calendar, box.settings.unit_code, request, user.id)
+    attach_waiting(box.uow, dossier.code)  # papers scanned earlier behind its cover sheet
     for doc_id in body.document_ids:
         attach(box.uow, dossier.code, doc_id, role="submitted", reused=False, user_id=user.id)
     receipt_pdf(box, dossier.code)  # printed at the counter right away
@@ -184,8 +187,24 @@ def attach_document(code: str, body: AttachIn, user: User, box: Box) -> dict[str
     return {"document_id": link.document_id, "role": link.role, "reused": link.reused}
 
 
+@router.get("/api/sheets.pdf")
+def sheets(
+    _user: User, dossier: str | None = None, doc_type: list[str] | None = Query(None)
+) -> Response:
+    """A cover sheet for a dossier and/or separator sheets per document type, to print."""
+    doc_types = doc_type or []
+    if not dossier and not doc_types:
+        raise BadInput("Cần mã hồ sơ (dossier) và/hoặc loại giấy tờ (doc_type)")
+    if dossier and not DOSSIER_CODE.fullmatch(dossier):
+        raise BadInput(f"Mã hồ sơ '{dossier}' không đúng dạng 000.00.12.H56-260302-0001")
+    if any(not DOC_TYPE.fullmatch(t) for t in doc_types):
+        raise BadInput("Loại giấy tờ chỉ gồm chữ thường, số và gạch dưới")
+    data = forms.separator_sheets_pdf(dossier_code=dossier, doc_types=doc_types)
+    return Response(data, media_type="application/pdf")
+
+
 @router.get("/api/dossiers/{code}/forms/{name}.pdf")
-def forms(code: str, name: str, _user: User, box: Box) -> Response:
+def dossier_form(code: str, name: str, _user: User, box: Box) -> Response:
     """receipt (01), supplement (02), refusal (03), apology (04)."""
     data = receipt_pdf(box, code) if name == "receipt" else form_pdf(box, code, name)
     return Response(

@@ -14,6 +14,7 @@ from forms.model import (
     SupplementRequest,
 )
 from forms.pdf import apology_pdf, receipt_pdf, refusal_pdf, supplement_request_pdf
+from forms.sheets import separator_sheets_pdf
 from forms.text import lookup_link, qr_text
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "qr_text",
     "receipt_pdf",
     "refusal_pdf",
+    "separator_sheets_pdf",
     "supplement_request_pdf",
 ]

@@ -44,6 +44,7 @@ def receive_cmd(args: argparse.Namespace) -> int:
     from records.model import Role
     from records.reception import Person, ReceptionRequest, receive
     from records.users import ensure_user
+    from records.workflow import attach_waiting
 
     box = bootstrap()
     with box.uow() as uow:
@@ -58,6 +59,7 @@ def receive_cmd(args: argparse.Namespace) -> int:
         received_at=parse_time(args.at),
     )
     d = receive(box.uow, box.calendar, box.settings.unit_code, request, user.id)
+    attach_waiting(box.uow, d.code)
     path = export_receipt(box, d.code)
     out = {
         "code": d.code,
@@ -155,6 +157,24 @@ def report_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def sheets_cmd(args: argparse.Namespace) -> int:
+    import forms
+    from ocr.sheets import DOC_TYPE, DOSSIER_CODE
+
+    if not args.dossier and not args.doc_type:
+        raise BadInput("Cần --dossier MÃ_HỒ_SƠ và/hoặc --doc-type LOẠI_GIẤY_TỜ")
+    if args.dossier and not DOSSIER_CODE.fullmatch(args.dossier):
+        raise BadInput(f"Mã hồ sơ '{args.dossier}' không đúng dạng 000.00.12.H56-260302-0001")
+    for t in args.doc_type:
+        if not DOC_TYPE.fullmatch(t):
+            raise BadInput(f"Loại giấy tờ '{t}' không hợp lệ (chữ thường, số, gạch dưới)")
+    data = forms.separator_sheets_pdf(dossier_code=args.dossier, doc_types=args.doc_type)
+    out = Path(args.out or f"to-phan-cach-{args.dossier or args.doc_type[0]}.pdf")
+    out.write_bytes(data)
+    print(str(out.resolve()))
+    return 0
+
+
 def add_parsers(sub: Any) -> None:
     d = sub.add_parser("dossiers", help="receive dossiers and change their status")
     ds = d.add_subparsers(dest="dossiers_command", required=True)
@@ -196,6 +216,16 @@ def add_parsers(sub: Any) -> None:
         x.add_argument("date", help="YYYY-MM-DD")
         x.add_argument("--note", default=None)
         x.set_defaults(func=calendar_cmd)
+
+    sh = sub.add_parser(
+        "sheets", help="print a dossier cover sheet and/or document separator sheets (PDF)"
+    )
+    sh.add_argument("--dossier", default=None, help="dossier code for a cover sheet")
+    sh.add_argument(
+        "--doc-type", action="append", default=[], help="document type code (repeatable)"
+    )
+    sh.add_argument("--out", default=None, help="PDF file to write (default in this folder)")
+    sh.set_defaults(func=sheets_cmd)
 
     rp = sub.add_parser("report", help="statistics of form II.06a for a period")
     rp.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")

@@ -126,7 +126,9 @@ def _local_result(container: Any, batch_id: int, out_dir: Path) -> dict[str, Any
         for d in progress["documents"]:
             pages = uow.session.scalars(
                 select(Page)
-                .where(pages_table.c.document_id == d["id"])
+                .where(
+                    pages_table.c.document_id == d["id"], pages_table.c.kind.in_(("page", "blank"))
+                )
                 .order_by(pages_table.c.number)
             ).all()
             text = "\f".join(
@@ -141,22 +143,28 @@ def _local_result(container: Any, batch_id: int, out_dir: Path) -> dict[str, Any
                 with container.store.open(doc_pdf) as src, target.open("wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
                 pdf = str(target.resolve())
-            docs.append(
-                {
-                    "id": d["id"],
-                    "source": d["source"],
-                    "status": d["status"],
-                    "pages": d["pages"],
-                    "text": text,
-                    "pdf": pdf,
-                }
-            )
+            docs.append(_doc_json(d, text, pdf))
     errors = [{"source": e["source"], "message": e["message"]} for e in progress["errors"]]
     return {
         "batch_id": batch_id,
         "documents": docs,
         "duplicates": progress["duplicates"],
         "errors": errors,
+    }
+
+
+def _doc_json(d: dict[str, Any], text: str, pdf: str | None) -> dict[str, Any]:
+    """A document as ``hoso ingest --json`` prints it."""
+    return {
+        "id": d["id"],
+        "source": d["source"],
+        "status": d["status"],
+        "pages": d["pages"],  # paper pages of the document; cover/separator sheets excluded
+        "dossier_code": d.get("dossier_code"),  # from a cover sheet, else null
+        "doc_type_sheet": d.get("doc_type_sheet"),  # from a separator sheet, else null
+        "blank_pages": d.get("blank_pages", []),  # kept in the PDF, not recognised
+        "text": text,
+        "pdf": pdf,
     }
 
 
@@ -230,16 +238,7 @@ def ingest_remote(args: argparse.Namespace) -> int:
                 if d["status"] == "done"
                 else None
             )
-            docs.append(
-                {
-                    "id": d["id"],
-                    "source": d["source"],
-                    "status": d["status"],
-                    "pages": d["pages"],
-                    "text": text,
-                    "pdf": pdf,
-                }
-            )
+            docs.append(_doc_json(d, text, pdf))
         errors = [{"source": e["source"], "message": e["message"]} for e in progress["errors"]]
         out = {
             "batch_id": batch_id,

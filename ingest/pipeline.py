@@ -1,8 +1,10 @@
 """The pipeline steps. Each takes an ID, is idempotent, and returns the follow-up messages.
 
 split_source(source_file_id) → one ocr_page(page_id) per page
-ocr_page(page_id)            → assemble_document(document_id) once no page is pending
-assemble_document(doc_id)    → searchable PDF stored, pages indexed, document done
+ocr_page(page_id)            → group_source(source_file_id) once no page of the file is pending
+group_source(source_file_id) → documents split by cover/separator sheets; assemble_document each
+assemble_document(doc_id)    → searchable PDF stored, pages indexed, document done (and
+                               attached to its dossier when a cover sheet named one)
 
 Bytes go to the object store before the row that points to them commits. Steps never
 dispatch anything themselves: the runner (Celery task or local pool) sends what they
@@ -20,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy import func, select
 
+from ingest.grouping import group_pages
 from ingest.rasterize import Limits, count_pages, page_image
 from ocr.engine import Word
 from ocr.page import PageOptions, PageOutcome
@@ -27,13 +30,14 @@ from ocr.pdf import PdfPage, build_searchable_pdf
 from records.errors import HosoError
 from records.model import Batch, Document, DocumentStatus, Page, PageStatus, SourceFile, now
 from records.sql import UnitOfWork, documents_table, pages_table
+from records.workflow import attach_to_dossier
 from search.port import PageEntry, SearchIndex
 from storage.port import ObjectStore
 
 
 @dataclass(frozen=True)
 class Message:
-    task: str  # split_source | ocr_page | assemble_document
+    task: str  # split_source | ocr_page | group_source | assemble_document
     id: int
 
 
@@ -52,6 +56,8 @@ class Pipeline:
         recognizer: PageRecognizer,
         work_dir: Path,
         limits: Limits,
+        *,
+        drop_blank: bool = False,
     ) -> None:
         self._uow = uow
         self._store = store
@@ -59,14 +65,18 @@ class Pipeline:
         self._ocr = recognizer
         self._work = work_dir
         self._limits = limits
+        self._drop_blank = drop_blank
 
     # -- split -----------------------------------------------------------------
     def split_source(self, source_id: int) -> list[Message]:
         with self._uow() as uow:
             source = uow.session.get(SourceFile, source_id)
             doc = uow.session.scalars(
-                select(Document).where(documents_table.c.source_file_id == source_id)
-            ).one()
+                select(Document)
+                .where(documents_table.c.source_file_id == source_id)
+                .order_by(documents_table.c.part)
+            ).first()
+            assert doc is not None
             existing = self._pages(uow, doc.id)  # type: ignore[arg-type]
             if existing:  # split already done (a redelivered message)
                 return [
@@ -147,6 +157,8 @@ class Pipeline:
             page.turned = outcome.turned
             page.skew = outcome.skew
             page.confidence = outcome.mean_confidence
+            page.kind = outcome.kind
+            page.sheet_value = outcome.dossier_code or outcome.doc_type
             page.status = PageStatus.DONE
             page.error = None
             uow.commit()
@@ -175,15 +187,80 @@ class Pipeline:
             uow.commit()
 
     def _after_page(self, doc_id: int) -> list[Message]:
+        """Once no page of the source file is pending, its pages can be grouped."""
+        d = documents_table
         with self._uow() as uow:
+            source_id = uow.session.scalar(select(d.c.source_file_id).where(d.c.id == doc_id))
             pending = uow.session.scalar(
                 select(func.count())
-                .select_from(Page)
-                .where(
-                    pages_table.c.document_id == doc_id, pages_table.c.status == PageStatus.PENDING
+                .select_from(pages_table)
+                .join(d, d.c.id == pages_table.c.document_id)
+                .where(d.c.source_file_id == source_id, pages_table.c.status == PageStatus.PENDING)
+            )
+        return [] if pending or source_id is None else [Message("group_source", source_id)]
+
+    # -- group -------------------------------------------------------------------
+    def group_source(self, source_id: int) -> list[Message]:
+        """Split the source file's pages into documents by their sheets (once)."""
+        d = documents_table
+        with self._uow() as uow:
+            source = uow.session.get(SourceFile, source_id)
+            docs = list(
+                uow.session.scalars(
+                    select(Document).where(d.c.source_file_id == source_id).order_by(d.c.part)
                 )
             )
-        return [] if pending else [Message("assemble_document", doc_id)]
+            if source is None or not docs:
+                return []
+            if not source.grouped:
+                pages = list(
+                    uow.session.scalars(
+                        select(Page)
+                        .join(Document, d.c.id == pages_table.c.document_id)
+                        .where(d.c.source_file_id == source_id)
+                        .order_by(pages_table.c.source_index)
+                    )
+                )
+                docs = self._apply_groups(uow, docs[0], pages)
+                source.grouped = True
+                uow.commit()
+            return [
+                Message("assemble_document", doc.id)
+                for doc in docs
+                if doc.id is not None and doc.status == DocumentStatus.PENDING
+            ]
+
+    @staticmethod
+    def _apply_groups(uow: UnitOfWork, first: Document, pages: list[Page]) -> list[Document]:
+        for p in pages:  # free the numbers first: (document, number) is unique
+            p.number = None
+        uow.session.flush()
+        docs = []
+        for part, group in enumerate(group_pages(pages)):
+            doc = (
+                first
+                if part == 0
+                else Document(
+                    batch_id=first.batch_id,
+                    source_file_id=first.source_file_id,
+                    part=part,
+                    created=first.created,
+                )
+            )
+            if part:
+                uow.session.add(doc)
+                uow.session.flush()
+            doc.dossier_code = group.dossier_code
+            doc.doc_type_sheet = group.doc_type
+            doc.page_count = len(group.pages)
+            for p in group.sheets:
+                p.document_id = doc.id  # type: ignore[assignment]
+            for n, p in enumerate(group.pages, 1):
+                p.document_id = doc.id  # type: ignore[assignment]
+                p.number = n
+            docs.append(doc)
+        uow.session.flush()
+        return docs
 
     # -- assemble --------------------------------------------------------------
     def assemble_document(self, doc_id: int) -> list[Message]:
@@ -191,19 +268,29 @@ class Pipeline:
             doc = uow.session.get(Document, doc_id)
             if doc is None or doc.status == DocumentStatus.DONE:
                 return []
-            pages = self._pages(uow, doc_id)
-            if not pages or any(p.status == PageStatus.PENDING for p in pages):
+            everything = self._pages(uow, doc_id)  # sheets included
+            if any(p.status == PageStatus.PENDING for p in everything):
                 return []
-            failed = [p for p in pages if p.status == PageStatus.FAILED]
-            if failed:
+            failed = [p for p in everything if p.status == PageStatus.FAILED]
+            pages = sorted(
+                (p for p in everything if p.kind in ("page", "blank")),
+                key=lambda p: p.number or 0,
+            )
+            if failed or not pages:
                 doc.status = DocumentStatus.FAILED
-                doc.error = "; ".join(f"Trang {p.number}: {p.error}" for p in failed)
+                doc.error = (
+                    "; ".join(f"Trang {p.source_index + 1} của tệp: {p.error}" for p in failed)
+                    or "Không có trang tài liệu nào (chỉ có tờ bìa hoặc tờ phân cách)"
+                )
                 doc.finished = now()
                 uow.commit()
                 return []
+            if self._drop_blank:
+                pages = [p for p in pages if p.kind != "blank"] or pages
             source = uow.session.get(SourceFile, doc.source_file_id)
             assert source is not None
             batch_id, filename, created = doc.batch_id, source.filename, doc.created
+            dossier_code = doc.dossier_code
         work = self._work / f"doc-{doc_id}"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -215,13 +302,14 @@ class Pipeline:
             entries = [
                 PageEntry(
                     document_id=doc_id,
-                    page=p.number,
+                    page=p.number or 0,
                     batch_id=batch_id,
                     source=filename,
                     text=self._store.get_bytes(p.text_sha256).decode("utf-8"),  # type: ignore[arg-type]
                     created=created,
                 )
                 for p in pages
+                if p.kind == "page"  # blank backs are kept in the PDF, not in search
             ]
             self._index().add_pages(entries)
         finally:
@@ -234,6 +322,8 @@ class Pipeline:
             doc.error = None
             doc.finished = now()
             uow.commit()
+        if dossier_code:
+            attach_to_dossier(self._uow, dossier_code, doc_id)
         return []
 
     def _pdf_pages(self, pages: list[Page], work: Path) -> Iterator[PdfPage]:

@@ -30,6 +30,9 @@ def batch_progress(uow: UnitOfWork, batch_id: int) -> dict[str, Any]:
                 func.sum(case((pages_table.c.status == PageStatus.FAILED, 1), else_=0)).label(
                     "failed"
                 ),
+                func.sum(case((pages_table.c.kind.in_(("cover", "separator")), 1), else_=0)).label(
+                    "sheets"
+                ),
             )
             .join(Document, documents_table.c.id == pages_table.c.document_id)
             .where(documents_table.c.batch_id == batch_id)
@@ -44,18 +47,33 @@ def batch_progress(uow: UnitOfWork, batch_id: int) -> dict[str, Any]:
     ).all()
     documents: list[dict[str, Any]] = []
     errors = []
+    blanks: dict[int, list[int]] = {}
+    for doc_id, number in uow.session.execute(
+        select(pages_table.c.document_id, pages_table.c.number)
+        .join(Document, documents_table.c.id == pages_table.c.document_id)
+        .where(documents_table.c.batch_id == batch_id, pages_table.c.kind == "blank")
+        .order_by(pages_table.c.number)
+    ):
+        blanks.setdefault(doc_id, []).append(number)
     for doc, source in rows:
         c = counts.get(doc.id)
         done = int(c.done) if c else 0
         failed = int(c.failed) if c else 0
+        sheets = int(c.sheets or 0) if c else 0
         documents.append(
             {
                 "id": doc.id,
                 "source": source.filename,
                 "status": str(doc.status),
                 "pages": doc.page_count,
-                "pages_done": done,
+                "pages_done": done - sheets,  # sheets are not the document's pages
                 "pages_failed": failed,
+                "scanned": int(c.total) if c else 0,  # paper pages incl. cover/separator sheets
+                "scanned_done": done,
+                "sheets": sheets,
+                "blank_pages": blanks.get(doc.id or 0, []),
+                "dossier_code": doc.dossier_code,
+                "doc_type_sheet": doc.doc_type_sheet,
                 "error": doc.error,
                 "finished": _iso(doc.finished),
             }
@@ -93,15 +111,15 @@ def batch_progress(uow: UnitOfWork, batch_id: int) -> dict[str, Any]:
     )
     for source in refused:
         errors.append({"source": source.filename, "document_id": None, "message": source.error})
-    total = sum(int(d["pages"] or 0) for d in documents)
     finished = all(d["status"] != DocumentStatus.PENDING for d in documents)
     return {
         "id": batch.id,
         "created": _iso(batch.created),
         "language": batch.language,
         "status": "done" if finished else "processing",
-        "pages_total": total,
-        "pages_done": sum(d["pages_done"] for d in documents),
+        # every scanned paper page, sheets included: the unit of work and of progress
+        "pages_total": sum(d["scanned"] for d in documents) or sum(d["pages"] for d in documents),
+        "pages_done": sum(d["scanned_done"] for d in documents),
         "pages_failed": sum(d["pages_failed"] for d in documents),
         "documents": documents,
         "duplicates": duplicates,

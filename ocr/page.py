@@ -17,6 +17,7 @@ import numpy as np
 
 from ocr.engine import OcrEngine, OcrResult
 from ocr.geometry import MIN_CORRECTION, detect_skew, rotate, turn
+from ocr.sheets import SheetInfo, classify
 from records.errors import BadInput
 
 THUMB_WIDTH = 320
@@ -28,6 +29,7 @@ class PageOptions:
     dpi: int = 300
     orient: bool = True
     deskew: bool = True
+    sheets: bool = True  # recognise cover/separator sheets and blank pages (no OCR on them)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class PageOutcome:
     height: int
     words: int
     mean_confidence: float
+    kind: str = "page"  # page | cover | separator | blank
+    dossier_code: str | None = None
+    doc_type: str | None = None
+    barcode: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -82,6 +88,10 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
     is_jpeg = head.startswith(b"\xff\xd8\xff")
     keep = is_jpeg or head.startswith(b"\x89PNG")  # other formats (TIFF) become PNG
     target = out_dir / ("image.jpg" if is_jpeg else "image.png")
+    if options.sheets:
+        sheet = classify(_grey(original))
+        if sheet.kind != "page":
+            return _not_recognised(source, target, original, sheet, is_jpeg=is_jpeg, keep=keep)
     image, skew = _straighten(original, options.deskew)
     _write(source, target, image, changed=bool(skew) or not keep, is_jpeg=is_jpeg)
     result = engine.recognize(target, language=options.language, dpi=options.dpi)
@@ -92,6 +102,20 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
             image, skew = _straighten(turn(original, turned), options.deskew)
             _write(source, target, image, changed=True, is_jpeg=is_jpeg)
             result = engine.recognize(target, language=options.language, dpi=options.dpi)
+    _outputs(out_dir, result, image)
+    h, w = image.shape[:2]
+    return PageOutcome(
+        image=target.name,
+        turned=turned,
+        skew=skew,
+        width=w,
+        height=h,
+        words=len(result.words),
+        mean_confidence=round(result.mean_confidence, 2),
+    )
+
+
+def _outputs(out_dir: Path, result: OcrResult, image: np.ndarray) -> None:
     (out_dir / "text.txt").write_text(result.text, encoding="utf-8")
     (out_dir / "page.hocr").write_text(result.hocr, encoding="utf-8")
     words = [asdict(w) for w in result.words]
@@ -101,14 +125,27 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
         image, (THUMB_WIDTH, max(1, h * THUMB_WIDTH // w)), interpolation=cv2.INTER_AREA
     )
     cv2.imwrite(str(out_dir / "thumb.jpg"), thumb, [cv2.IMWRITE_JPEG_QUALITY, 80])
+
+
+def _not_recognised(
+    source: Path, target: Path, image: np.ndarray, sheet: SheetInfo, *, is_jpeg: bool, keep: bool
+) -> PageOutcome:
+    """A sheet or a blank page: kept as scanned (it is evidence), never recognised."""
+    _write(source, target, image, changed=not keep, is_jpeg=is_jpeg)
+    _outputs(target.parent, OcrResult(text="", hocr="", words=()), image)
+    h, w = image.shape[:2]
     return PageOutcome(
         image=target.name,
-        turned=turned,
-        skew=skew,
+        turned=0,
+        skew=0.0,
         width=w,
         height=h,
-        words=len(result.words),
-        mean_confidence=round(result.mean_confidence, 2),
+        words=0,
+        mean_confidence=0.0,
+        kind=sheet.kind,
+        dossier_code=sheet.dossier_code,
+        doc_type=sheet.doc_type,
+        barcode=sheet.barcode,
     )
 
 

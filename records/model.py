@@ -71,6 +71,7 @@ class SourceFile:
     size: int = 0
     error: str | None = None
     duplicate_of: int | None = None  # an earlier source file with the same bytes
+    grouped: bool = False  # its pages were split into documents by cover/separator sheets
     created: datetime = field(default_factory=now)
     id: int | None = None
 
@@ -80,7 +81,10 @@ class Document:
     batch_id: int
     source_file_id: int
     status: DocumentStatus = DocumentStatus.PENDING
-    page_count: int = 0  # known once the file was split; 0 before
+    page_count: int = 0  # paper pages of the document (sheets excluded); 0 before split
+    part: int = 0  # 0, 1, 2… for the documents one source file was split into
+    dossier_code: str | None = None  # from a cover sheet: the dossier these papers belong to
+    doc_type_sheet: str | None = None  # from a separator sheet: the document type
     pdf_sha256: str | None = None
     error: str | None = None
     created: datetime = field(default_factory=now)
@@ -91,7 +95,7 @@ class Document:
 @dataclass(eq=False)
 class Page:
     document_id: int
-    number: int  # 1-based, in paper order
+    number: int | None  # 1-based within its document, in paper order; None for sheets
     source_index: int  # 0-based page/frame index inside the source file
     status: PageStatus = PageStatus.PENDING
     error: str | None = None
@@ -106,4 +110,6 @@ class Page:
     turned: int = 0
     skew: float = 0.0
     confidence: float | None = None
+    kind: str = "page"  # page | cover | separator | blank
+    sheet_value: str | None = None  # the dossier code or document type a sheet carries
     id: int | None = None

@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
 )
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session, registry, sessionmaker
@@ -101,6 +102,7 @@ source_files_table = Table(
     Column("size", Integer, nullable=False),
     Column("error", Text),
     Column("duplicate_of", ForeignKey("source_files.id", name="fk_source_files_duplicate_of")),
+    Column("grouped", Boolean, nullable=False, server_default=false()),
     Column("created", UtcDateTime(), nullable=False),
 )
 
@@ -109,9 +111,12 @@ documents_table = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("batch_id", ForeignKey("batches.id"), nullable=False, index=True),
-    Column("source_file_id", ForeignKey("source_files.id"), nullable=False, unique=True),
+    Column("source_file_id", ForeignKey("source_files.id"), nullable=False, index=True),
     Column("status", _enum(model.DocumentStatus), nullable=False),
     Column("page_count", Integer, nullable=False),
+    Column("part", Integer, nullable=False, server_default="0"),
+    Column("dossier_code", String(64), index=True),
+    Column("doc_type_sheet", String(64)),
     Column("pdf_sha256", String(64)),
     Column("error", Text),
     Column("created", UtcDateTime(), nullable=False),
@@ -123,7 +128,7 @@ pages_table = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("document_id", ForeignKey("documents.id"), nullable=False),
-    Column("number", Integer, nullable=False),
+    Column("number", Integer),
     Column("source_index", Integer, nullable=False),
     Column("status", _enum(model.PageStatus), nullable=False, index=True),
     Column("error", Text),
@@ -138,6 +143,8 @@ pages_table = Table(
     Column("turned", Integer, nullable=False),
     Column("skew", Float, nullable=False),
     Column("confidence", Float),
+    Column("kind", String(10), nullable=False, server_default="page"),
+    Column("sheet_value", String(200)),
     UniqueConstraint("document_id", "number", name="uq_pages_document_number"),
 )
 

@@ -22,7 +22,12 @@ from records.dossiers import (
 from records.errors import BadInput, Conflict, NotFound
 from records.model import Document, now
 from records.reception import find
-from records.sql import UnitOfWork, dossier_documents_table, dossier_events_table
+from records.sql import (
+    UnitOfWork,
+    documents_table,
+    dossier_documents_table,
+    dossier_events_table,
+)
 
 RATINGS = {
     "very_satisfied": "Rất hài lòng",
@@ -145,6 +150,30 @@ def attach(
         )
         uow.commit()
         return link
+
+
+def attach_to_dossier(uows: Uows, code: str, document_id: int) -> bool:
+    """A cover sheet named this dossier: attach the document now, or return False when the
+    dossier is not received yet (the document then waits, see ``attach_waiting``)."""
+    try:
+        attach(uows, code, document_id, role="submitted", reused=False, user_id=None)
+    except NotFound:
+        return False
+    return True
+
+
+def attach_waiting(uows: Uows, code: str) -> list[int]:
+    """At reception: attach the documents scanned earlier behind this dossier's cover."""
+    d = documents_table
+    with uows() as uow:
+        ids = list(
+            uow.session.scalars(
+                select(d.c.id).where(d.c.dossier_code == code, d.c.status == "done")
+            )
+        )
+    for doc_id in ids:
+        attach(uows, code, doc_id, role="submitted", reused=False, user_id=None)
+    return ids
 
 
 def history(uow: UnitOfWork, dossier: Dossier) -> list[DossierEvent]:

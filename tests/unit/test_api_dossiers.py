@@ -208,3 +208,15 @@ def test_public_lookup_shows_what_is_missing(api: Api) -> None:
     )
     view = api.client.get("/api/public/lookup", params={"ma": d["code"], "tc": d["lookup_key"]})
     assert view.json()["missing"] == ["Trích lục bản đồ", "Bản sao CCCD"]
+
+
+def test_sheets_to_print(api: Api) -> None:
+    h = api.h("clerk")
+    code = receive(api)["code"]
+    pdf = api.client.get(
+        "/api/sheets.pdf", params={"dossier": code, "doc_type": ["can_cuoc"]}, headers=h
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert api.client.get("/api/sheets.pdf", headers=h).status_code == 400
+    bad = api.client.get("/api/sheets.pdf", params={"doc_type": "Căn cước"}, headers=h)
+    assert bad.status_code == 400

@@ -213,3 +213,100 @@ def test_same_bytes_again_are_linked_not_processed_twice(world: World, tmp_path:
     assert dup["source"] == "ban-chup-lai.png" and dup["document_id"] == earlier_doc
     assert dup["batch_id"] == first and dup["earlier_source"] == "khai-sinh.png"
     assert [d["source"] for d in progress["documents"]] == ["khac.png"]
+
+
+def pdf_of_pages(tmp: Path, texts: list[str]) -> bytes:
+    """A scanned-style PDF, one PNG page per text (the fake OCR reads the text back)."""
+    import img2pdf
+
+    paths = [str(text_png(tmp / f"p{i}.png", t)) for i, t in enumerate(texts)]
+    return bytes(img2pdf.convert(paths))
+
+
+def test_batch_is_split_by_cover_and_separator_sheets(world: World, tmp_path: Path) -> None:
+    """GIVEN a day's scan: pages before any sheet, a cover sheet for dossier X, two pages,
+    a separator for an ID card copy, a page and a blank back, a cover for dossier Y and a page
+    WHEN processed THEN it becomes four documents with their dossier and type, the sheets
+    are not document pages, the blank back is kept and listed but not searchable."""
+    x, y = "000.00.12.H56-260302-0001", "000.00.12.H56-260302-0002"
+    texts = [
+        "trang lẻ đầu lô",
+        f"COVER:{x}", "tờ khai khai sinh", "giấy chứng sinh",
+        "SEP:can_cuoc", "căn cước công dân", "BLANK",
+        f"COVER:{y}", "đơn đăng ký đất đai",
+    ]  # fmt: skip
+    batch, messages, _ = world.upload({"ca-ngay.pdf": pdf_of_pages(tmp_path, texts)})
+    ran = world.drain(messages)
+    assert [m.task for m in ran].count("group_source") == 1
+    progress = world.progress(batch)
+    assert progress["status"] == "done" and progress["pages_total"] == 9
+    docs = [
+        (d["dossier_code"], d["doc_type_sheet"], d["pages"], d["blank_pages"], d["status"])
+        for d in progress["documents"]
+    ]
+    assert docs == [
+        (None, None, 1, [], "done"),
+        (x, None, 2, [], "done"),
+        (x, "can_cuoc", 2, [2], "done"),
+        (y, None, 1, [], "done"),
+    ]
+    ids = [d["id"] for d in progress["documents"]]
+    pdfs = []
+    with world.uow() as uow:
+        from records.model import Document
+
+        for doc_id in ids:
+            doc = uow.session.get(Document, doc_id)
+            pdfs.append(len(pikepdf.open(io.BytesIO(world.store.get_bytes(doc.pdf_sha256))).pages))
+    assert pdfs == [1, 2, 2, 1]  # the blank back is in the PDF; sheets are not
+    hit = world.index.search(SearchQuery("can cuoc cong dan")).hits[0]
+    assert (hit.document_id, hit.page) == (ids[2], 1)
+    assert world.index.search(SearchQuery(x.split("-")[0])).total == 0  # sheets not indexed
+
+
+def test_covered_documents_join_their_dossier_now_or_at_reception(
+    world: World, tmp_path: Path
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from records.calendar_store import working_calendar
+    from records.catalogue_store import seed_procedures
+    from records.dossiers import Channel
+    from records.reception import Person, ReceptionRequest, receive
+    from records.workflow import attach_waiting, documents_of
+    from records.reception import find
+
+    with world.uow() as uow:
+        seed_procedures(uow)
+        uow.commit()
+
+    def reception() -> str:
+        request = ReceptionRequest(
+            "1.001193", Person("Phan Văn Tú", "001203004567"), Channel.DIRECT,
+            datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        )  # fmt: skip
+        code = receive(world.uow, working_calendar, "000.00.12.H56", request, None).code
+        attach_waiting(world.uow, code)
+        return code
+
+    existing = reception()  # ...-0001, received before the scan
+    later = "000.00.12.H56-260302-0002"  # not received yet when scanned
+    texts = [f"COVER:{existing}", "tờ khai", f"COVER:{later}", "đơn"]
+    batch, messages, _ = world.upload({"lo.pdf": pdf_of_pages(tmp_path, texts)})
+    world.drain(messages)
+    first_doc, second_doc = (d["id"] for d in world.progress(batch)["documents"])
+    with world.uow() as uow:
+        assert [x.document_id for x in documents_of(uow, find(uow, existing))] == [first_doc]
+    assert reception() == later  # now the dossier is received: its papers join it
+    with world.uow() as uow:
+        assert [x.document_id for x in documents_of(uow, find(uow, later))] == [second_doc]
+
+
+def test_file_of_only_sheets_fails_clearly(world: World, tmp_path: Path) -> None:
+    batch, messages, _ = world.upload(
+        {"bia.pdf": pdf_of_pages(tmp_path, ["SEP:khac", "COVER:000.00.12.H56-260302-0009"])}
+    )
+    world.drain(messages)
+    [doc] = world.progress(batch)["documents"]
+    assert doc["status"] == "failed" and "tờ bìa" in doc["error"]
