@@ -8,9 +8,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from api.deps import Box, Clerk, User
+from ingest import editing
 from records.errors import NotFound
 from records.model import Document, DocumentStatus, Page, SourceFile
 from records.sql import pages_table
@@ -138,3 +140,52 @@ def retry(doc_id: int, request: Request, _user: Clerk, box: Box) -> dict[str, An
     messages = box.pipeline.retry_document(doc_id)
     request.app.state.dispatch(messages)
     return {"id": doc_id, "status": "pending", "retried": len(messages)}
+
+
+class SplitIn(BaseModel):
+    after_page: int
+
+
+class MergeIn(BaseModel):
+    other_document_id: int
+
+
+class ReorderIn(BaseModel):
+    order: list[int]
+
+
+class RotateIn(BaseModel):
+    degrees: int
+
+
+@router.post("/api/documents/{doc_id}/split")
+def split_document(
+    doc_id: int, body: SplitIn, request: Request, _user: Clerk, box: Box
+) -> dict[str, Any]:
+    new_id, messages = editing.split(box.uow, doc_id, body.after_page)
+    request.app.state.dispatch(messages)
+    return {"documents": [doc_id, new_id], "status": "pending"}
+
+
+@router.post("/api/documents/{doc_id}/merge")
+def merge_documents(
+    doc_id: int, body: MergeIn, request: Request, _user: Clerk, box: Box
+) -> dict[str, Any]:
+    request.app.state.dispatch(editing.merge(box.uow, box.index, doc_id, body.other_document_id))
+    return {"documents": [doc_id], "removed": body.other_document_id, "status": "pending"}
+
+
+@router.post("/api/documents/{doc_id}/reorder")
+def reorder_pages(
+    doc_id: int, body: ReorderIn, request: Request, _user: Clerk, box: Box
+) -> dict[str, Any]:
+    request.app.state.dispatch(editing.reorder(box.uow, doc_id, body.order))
+    return {"documents": [doc_id], "status": "pending"}
+
+
+@router.post("/api/documents/{doc_id}/pages/{number}/rotate")
+def rotate_page(
+    doc_id: int, number: int, body: RotateIn, request: Request, _user: Clerk, box: Box
+) -> dict[str, Any]:
+    request.app.state.dispatch(editing.rotate(box.uow, doc_id, number, body.degrees))
+    return {"documents": [doc_id], "status": "pending"}

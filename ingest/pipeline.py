@@ -23,6 +23,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 
 from ingest.grouping import group_pages
+from ingest.images import turn_image_file
 from ingest.rasterize import Limits, count_pages, page_image
 from ocr.engine import Word
 from ocr.page import PageOptions, PageOutcome
@@ -124,20 +125,22 @@ class Pipeline:
             assert source is not None and batch is not None and source.sha256 and source.kind
             page.attempts += 1
             uow.commit()
-            sha, kind, index, language = (
+            sha, kind, index, language, rotation = (
                 source.sha256,
                 source.kind,
                 page.source_index,
                 batch.language,
+                page.rotation,
             )
         work = self._work / f"page-{page_id}"
         shutil.rmtree(work, ignore_errors=True)
         try:
             with self._store.local_path(sha) as path:
                 img = page_image(path, kind, index, work / "in", self._limits)
-            outcome = self._ocr.run(
-                img.path, work / "out", PageOptions(language=language, dpi=img.dpi)
-            )
+            if rotation:  # a clerk turned this page by hand: trust them over detection
+                turn_image_file(img.path, rotation)
+            options = PageOptions(language=language, dpi=img.dpi, orient=not rotation)
+            outcome = self._ocr.run(img.path, work / "out", options)
             keys = self._store_outputs(work / "out", outcome)
         except HosoError as e:
             self._fail_page(page_id, e.message)

@@ -111,5 +111,6 @@ class Page:
     skew: float = 0.0
     confidence: float | None = None
     kind: str = "page"  # page | cover | separator | blank
+    rotation: int = 0  # clockwise quarter turns a clerk asked for (0, 90, 180, 270)
     sheet_value: str | None = None  # the dossier code or document type a sheet carries
     id: int | None = None

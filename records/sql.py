@@ -144,6 +144,7 @@ pages_table = Table(
     Column("skew", Float, nullable=False),
     Column("confidence", Float),
     Column("kind", String(10), nullable=False, server_default="page"),
+    Column("rotation", Integer, nullable=False, server_default="0"),
     Column("sheet_value", String(200)),
     UniqueConstraint("document_id", "number", name="uq_pages_document_number"),
 )
