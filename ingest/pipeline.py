@@ -25,8 +25,9 @@ from sqlalchemy import func, select
 from ingest.grouping import group_pages
 from ingest.images import turn_image_file
 from ingest.rasterize import Limits, count_pages, page_image
+from ocr.born_digital import embedded_text
 from ocr.engine import Word
-from ocr.page import PageOptions, PageOutcome
+from ocr.page import PageOptions, PageOutcome, page_with_text
 from ocr.pdf import PdfPage, build_searchable_pdf
 from records.errors import HosoError
 from records.model import Batch, Document, DocumentStatus, Page, PageStatus, SourceFile, now
@@ -137,6 +138,11 @@ class Pipeline:
         try:
             with self._store.local_path(sha) as path:
                 img = page_image(path, kind, index, work / "in", self._limits)
+                own_text = embedded_text(path, index, dpi=img.dpi) if kind == "pdf" else None
+            if own_text is not None and not rotation:  # born-digital: its own text is exact
+                outcome = page_with_text(img.path, work / "out", own_text)
+                keys = self._store_outputs(work / "out", outcome)
+                return self._page_done(page_id, img.dpi, keys, outcome)
             if rotation:  # a clerk turned this page by hand: trust them over detection
                 turn_image_file(img.path, rotation)
             options = PageOptions(language=language, dpi=img.dpi, orient=not rotation)
@@ -147,12 +153,17 @@ class Pipeline:
             return self._after_page(doc_id)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        return self._page_done(page_id, img.dpi, keys, outcome)
+
+    def _page_done(
+        self, page_id: int, dpi: int, keys: dict[str, str], outcome: PageOutcome
+    ) -> list[Message]:
         with self._uow() as uow:
             page = uow.session.get(Page, page_id)
             assert page is not None
             page.image_sha256 = keys["image"]
             page.image_kind = "jpeg" if outcome.image.endswith(".jpg") else "png"
-            page.dpi = img.dpi
+            page.dpi = dpi
             page.thumb_sha256 = keys["thumb"]
             page.text_sha256 = keys["text"]
             page.hocr_sha256 = keys["hocr"]
@@ -165,6 +176,7 @@ class Pipeline:
             page.status = PageStatus.DONE
             page.error = None
             uow.commit()
+            doc_id = page.document_id
         return self._after_page(doc_id)
 
     def _store_outputs(self, out: Path, outcome: PageOutcome) -> dict[str, str]:

@@ -127,6 +127,28 @@ def _outputs(out_dir: Path, result: OcrResult, image: np.ndarray) -> None:
     cv2.imwrite(str(out_dir / "thumb.jpg"), thumb, [cv2.IMWRITE_JPEG_QUALITY, 80])
 
 
+def page_with_text(source: Path, out_dir: Path, result: OcrResult) -> PageOutcome:
+    """A page whose text is already known (a born-digital PDF page): no OCR, same outputs."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    image = _read(source)
+    with source.open("rb") as f:
+        is_jpeg = f.read(3) == b"\xff\xd8\xff"
+    target = out_dir / ("image.jpg" if is_jpeg else "image.png")
+    _write(source, target, image, changed=not is_jpeg and source.suffix != ".png", is_jpeg=is_jpeg)
+    _outputs(out_dir, result, image)
+    h, w = image.shape[:2]
+    return PageOutcome(
+        image=target.name,
+        turned=0,
+        skew=0.0,
+        width=w,
+        height=h,
+        words=len(result.words),
+        mean_confidence=100.0,
+        kind="page",
+    )
+
+
 def _not_recognised(
     source: Path, target: Path, image: np.ndarray, sheet: SheetInfo, *, is_jpeg: bool, keep: bool
 ) -> PageOutcome:

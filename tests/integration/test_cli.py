@@ -134,3 +134,29 @@ def test_ingesting_the_same_file_twice_reports_the_earlier_document(tmp_path: Pa
     [dup] = out["duplicates"]
     assert dup["document_id"] == first["documents"][0]["id"]
     assert dup["batch_id"] == first["batch_id"]
+
+
+def test_born_digital_pdf_keeps_its_own_text(tmp_path: Path) -> None:
+    """A PDF made by a word processor is not OCR'd: its exact text is kept and searchable."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    pdf = tmp_path / "quyet-dinh.pdf"
+    c = canvas.Canvas(str(pdf))
+    c.setFont("DejaVu", 11)
+    lines = ["QUYẾT ĐỊNH về việc cấp Giấy chứng nhận quyền sử dụng đất",
+             "Ông Nguyễn Văn Hưởng, số định danh 001203004567, thửa đất số 123"]  # fmt: skip
+    for i, line in enumerate(lines):
+        c.drawString(72, 700 - 20 * i, line)
+    c.showPage()
+    c.save()
+    env = hoso_env(tmp_path / "data")
+    out = json.loads(run_hoso(["ingest", str(pdf), "--json"], env).stdout)
+    [doc] = out["documents"]
+    assert doc["text"].split("\n")[:2] == lines  # exact, diacritics included
+    pdf_text = subprocess.run(["pdftotext", doc["pdf"], "-"], capture_output=True, text=True).stdout
+    assert "Nguyễn Văn Hưởng" in pdf_text
+    found = json.loads(run_hoso(["search", "nguyen van huong", "--json"], env).stdout)
+    assert found["total"] == 1
