@@ -189,3 +189,27 @@ def rotate_page(
 ) -> dict[str, Any]:
     request.app.state.dispatch(editing.rotate(box.uow, doc_id, number, body.degrees))
     return {"documents": [doc_id], "status": "pending"}
+
+
+class MoveIn(BaseModel):
+    target_document_id: int
+    position: int | None = None
+
+
+@router.post("/api/documents/{doc_id}/pages/{number}/move")
+def move_page(
+    doc_id: int, number: int, body: MoveIn, request: Request, _user: Clerk, box: Box
+) -> dict[str, Any]:
+    messages = editing.move_page(
+        box.uow, box.index, doc_id, number, body.target_document_id, body.position
+    )
+    request.app.state.dispatch(messages)
+    return {"documents": sorted({m.id for m in messages}), "status": "pending"}
+
+
+@router.delete("/api/documents/{doc_id}/pages/{number}")
+def remove_page(
+    doc_id: int, number: int, request: Request, _user: Clerk, box: Box
+) -> dict[str, Any]:
+    request.app.state.dispatch(editing.remove_page(box.uow, doc_id, number))
+    return {"documents": [doc_id], "status": "pending"}

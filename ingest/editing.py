@@ -127,3 +127,68 @@ def rotate(uows: Uows, doc_id: int, number: int, degrees: int) -> list[Message]:
         uow.commit()
         assert page.id is not None
         return [Message("ocr_page", page.id)]
+
+
+def move_page(
+    uows: Uows, index: Callable[[], SearchIndex], doc_id: int, number: int, target_id: int,
+    position: int | None = None,
+) -> list[Message]:  # fmt: skip
+    """Move one page to another document (at ``position``, default the end). A document
+    left without pages goes away."""
+    if doc_id == target_id:
+        raise BadInput("Trang đã ở tài liệu này; dùng sắp xếp lại để đổi vị trí")
+    with uows() as uow:
+        doc, pages = _editable(uow, doc_id)
+        target, target_pages = _editable(uow, target_id)
+        page = next((p for p in pages if p.number == number), None)
+        if page is None:
+            raise NotFound(f"Tài liệu {doc_id} không có trang {number}")
+        at = len(target_pages) if position is None else position - 1
+        if not 0 <= at <= len(target_pages):
+            raise BadInput(f"Vị trí phải từ 1 đến {len(target_pages) + 1}")
+        rest = [p for p in pages if p is not page]
+        _renumber(uow, target, [*target_pages[:at], page, *target_pages[at:]])
+        messages = [Message("assemble_document", target_id)]
+        if rest:
+            _renumber(uow, doc, rest)
+            messages.append(Message("assemble_document", doc_id))
+        else:
+            _drop_empty(uow, doc)
+        uow.commit()
+    if not rest:
+        index().delete_document(doc_id)
+    return messages
+
+
+def remove_page(uows: Uows, doc_id: int, number: int) -> list[Message]:
+    """Take a page out of the document (scanned by mistake). Its image stays on record as
+    part of the paper batch, marked removed; it is no longer in the PDF or in search."""
+    with uows() as uow:
+        doc, pages = _editable(uow, doc_id)
+        page = next((p for p in pages if p.number == number), None)
+        if page is None:
+            raise NotFound(f"Tài liệu {doc_id} không có trang {number}")
+        if len(pages) == 1:
+            raise Conflict("Không bỏ được trang duy nhất của tài liệu")
+        rest = [p for p in pages if p is not page]
+        page.kind = "removed"
+        page.number = None
+        _renumber(uow, doc, rest)
+        uow.commit()
+    return [Message("assemble_document", doc_id)]
+
+
+def _drop_empty(uow: UnitOfWork, doc: Document) -> None:
+    """Delete a document left with no pages; its sheets move to nothing (kept via pages)."""
+    linked = uow.session.scalar(
+        select(dossier_documents_table.c.id).where(dossier_documents_table.c.document_id == doc.id)
+    )
+    if linked is not None:
+        raise Conflict(f"Tài liệu {doc.id} đã gắn vào hồ sơ; không thể để trống")
+    leftovers = list(uow.session.scalars(select(Page).where(pages_table.c.document_id == doc.id)))
+    if leftovers:  # sheets or removed pages: keep them with the document, now empty
+        doc.page_count = 0
+        doc.status = DocumentStatus.FAILED
+        doc.error = "Không còn trang nào (các trang đã được chuyển đi)"
+        return
+    uow.session.delete(doc)

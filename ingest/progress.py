@@ -30,9 +30,9 @@ def batch_progress(uow: UnitOfWork, batch_id: int) -> dict[str, Any]:
                 func.sum(case((pages_table.c.status == PageStatus.FAILED, 1), else_=0)).label(
                     "failed"
                 ),
-                func.sum(case((pages_table.c.kind.in_(("cover", "separator")), 1), else_=0)).label(
-                    "sheets"
-                ),
+                func.sum(
+                    case((pages_table.c.kind.in_(("cover", "separator", "removed")), 1), else_=0)
+                ).label("sheets"),
             )
             .join(Document, documents_table.c.id == pages_table.c.document_id)
             .where(documents_table.c.batch_id == batch_id)

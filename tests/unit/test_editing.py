@@ -81,3 +81,25 @@ def test_turning_a_page_recognises_it_again(api: Api, tmp_path: Path) -> None:
     from PIL import Image
 
     assert Image.open(BytesIO(image.content)).size == (877, 620)  # now landscape
+
+
+def test_move_and_remove_pages(api: Api, tmp_path: Path) -> None:
+    a = upload(api, tmp_path, ["a1", "a2"])
+    b = upload(api, tmp_path, ["b1"])
+    h = api.h("clerk")
+    r = api.client.post(
+        f"/api/documents/{a}/pages/2/move", json={"target_document_id": b, "position": 1}, headers=h
+    )
+    assert r.status_code == 200, r.text
+    assert text_of(api, a) == ["a1"] and text_of(api, b) == ["a2", "b1"]
+    r = api.client.delete(f"/api/documents/{b}/pages/1", headers=h)
+    assert r.status_code == 200
+    assert text_of(api, b) == ["b1"]
+    only = api.client.delete(f"/api/documents/{a}/pages/1", headers=h)
+    assert only.status_code == 409 and "duy nhất" in only.json()["error"]
+    r = api.client.post(
+        f"/api/documents/{a}/pages/1/move", json={"target_document_id": b}, headers=h
+    )
+    assert r.status_code == 200
+    assert text_of(api, b) == ["b1", "a1"]
+    assert api.client.get(f"/api/documents/{a}", headers=h).status_code == 404
