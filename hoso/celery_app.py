@@ -11,9 +11,9 @@ from celery import Celery, signals
 
 from hoso.bootstrap import Container, bootstrap
 from hoso.settings import Settings
-from ingest.pipeline import Message
+from ingest.pipeline import STEPS, Message
 
-TASKS = ("split_source", "ocr_page", "assemble_document")
+TASKS = STEPS
 
 
 def make_celery(settings: Settings) -> Celery:

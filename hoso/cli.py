@@ -111,6 +111,12 @@ def cmd_retry(args: argparse.Namespace) -> int:
     return 0 if status == "done" else 2
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from hoso.watch import watch_command
+
+    return watch_command(args)
+
+
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from hoso.bootstrap import bootstrap
 
@@ -186,6 +192,24 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("retry", help="process a failed document again (here, no server)")
     r.add_argument("document_id", type=int)
     r.set_defaults(func=cmd_retry)
+
+    wt = sub.add_parser(
+        "watch",
+        help="ingest what a scanner drops into a folder",
+        description="Watch a scanner's hot folder (polling; network shares work). Files are "
+        "taken once their size and mtime stop changing, one batch per folder per round, "
+        "processed here in a local worker pool, then moved to DIR/done/<day>/ or "
+        "DIR/failed/<day>/ (with <name>.error.txt). A folder named with a dossier code "
+        "attaches its documents to that dossier. Restart-safe (DIR/.hoso-watch/journal.jsonl).",
+    )
+    wt.add_argument("dir", metavar="DIR")
+    wt.add_argument("--once", action="store_true", help="process what is there, then exit")
+    wt.add_argument(
+        "--settle", type=float, default=2.0, help="seconds a file must stay unchanged (2)"
+    )
+    wt.add_argument("--interval", type=float, default=2.0, help="seconds between scans (2)")
+    wt.add_argument("--json", action="store_true", help="one JSON object per batch")
+    wt.set_defaults(func=cmd_watch)
 
     from hoso.dossiers_cli import add_parsers
 

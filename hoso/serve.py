@@ -71,11 +71,19 @@ def serve(host: str, port: int, workers: int | None) -> None:
         start_new_session=True,
         preexec_fn=die_with_parent,
     )
+    watcher = None
     try:
         from api.app import create_app
 
         app = create_app(container, lambda messages: send(celery, messages))
+        if settings.watch_dir is not None:
+            from hoso.watch import WatchThread
+
+            dispatch = lambda messages: send(celery, messages)  # noqa: E731
+            watcher = WatchThread(container, settings.watch_dir, dispatch).start()
         print(f"hoso đang chạy: http://{host}:{port}/ (dữ liệu: {settings.data_dir})", flush=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
+        if watcher is not None:
+            watcher.stop()
         stop(worker)

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     agency_name: str = Field("UBND xã (chưa đặt tên)", description="Shown on printed forms.")
     agency_address: str = Field("", description="Shown on printed forms.")
     province: str = Field("", description="Place name on forms (…, ngày … tháng … năm …).")
+    watch_dir: Path | None = Field(
+        None, description="HOSO_WATCH_DIR: a scanner's hot folder that hoso serve watches."
+    )
 
     @field_validator("unit_code")
     @classmethod

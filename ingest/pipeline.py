@@ -37,6 +37,10 @@ from search.port import PageEntry, SearchIndex
 from storage.port import ObjectStore
 
 
+#: every step a Message can name; the Celery app registers exactly these
+STEPS = ("split_source", "ocr_page", "group_source", "assemble_document")
+
+
 @dataclass(frozen=True)
 class Message:
     task: str  # split_source | ocr_page | group_source | assemble_document
