@@ -104,3 +104,53 @@ def test_sheets_command_writes_a_printable_pdf(tmp_path: Path) -> None:
     assert "TỜ BÌA HỒ SƠ" in text and CODE in text and text.count("TỜ PHÂN CÁCH") == 2
     bad = run_hoso(["sheets", "--dossier", "abc"], env)
     assert bad.returncode == 2 and "không đúng dạng" in bad.stderr
+
+
+@pytest.mark.slow
+def test_forty_page_day_scan_splits_exactly(tmp_path: Path) -> None:
+    """GIVEN a 40-page scan with 5 dossier cover sheets, 2 document separators and 6 blank
+    backs WHEN ingested THEN it splits exactly into the right dossiers, documents and pages."""
+    from synth import generate_page
+
+    codes = [f"000.00.12.H56-260302-{n:04d}" for n in range(1, 6)]
+    sheets = forms.separator_sheets_pdf(dossier_code=None, doc_types=["can_cuoc", "giay_uy_quyen"])
+    cover_pdfs = {c: forms.separator_sheets_pdf(dossier_code=c) for c in codes}
+    layout = (
+        ["A", "p", "p", "b", "p", "S1", "p", "b"]
+        + ["B", "p", "p", "p", "b"]
+        + ["C", "p", "S2", "p", "p", "b"]
+        + ["D", "p", "p", "p", "p", "b"]
+        + ["E"] + ["p"] * 6 + ["b"] + ["p"] * 7
+    )  # fmt: skip
+    assert len(layout) == 40 and layout.count("b") == 6 and layout.count("p") == 27
+    files: list[Path] = []
+    for i, item in enumerate(layout):
+        work = tmp_path / f"s{i}"
+        work.mkdir()
+        if item in "ABCDE":
+            files.append(scanned(cover_pdfs[codes["ABCDE".index(item)]], 1, work, angle=0.7))
+        elif item in ("S1", "S2"):
+            files.append(scanned(sheets, 1 if item == "S1" else 2, work, angle=-0.5))
+        elif item == "b":
+            files.append(blank(work))
+        else:
+            page = generate_page(100 + i, dpi=150)
+            out = work / "p.jpg"
+            page.image.save(out, quality=80, dpi=(150, 150))
+            files.append(out)
+    batch = tmp_path / "ca-ngay.pdf"
+    batch.write_bytes(img2pdf.convert([str(p) for p in files]))
+    out = json.loads(run_hoso(["ingest", str(batch), "--json"], hoso_env(tmp_path / "data")).stdout)
+    got = [(d["dossier_code"], d["doc_type_sheet"], d["pages"], d["blank_pages"], d["status"])
+           for d in out["documents"]]  # fmt: skip
+    a, b, c, d, e = codes
+    assert got == [
+        (a, None, 4, [3], "done"),
+        (a, "can_cuoc", 2, [2], "done"),
+        (b, None, 4, [4], "done"),
+        (c, None, 1, [], "done"),
+        (c, "giay_uy_quyen", 3, [3], "done"),
+        (d, None, 5, [5], "done"),
+        (e, None, 14, [7], "done"),
+    ]
+    assert sum(x[2] for x in got) == 40 - 5 - 2  # every paper page but the sheets
