@@ -21,6 +21,7 @@ from api import (
     routes_search,
     routes_users,
     web,
+    web_dossiers,
 )
 from hoso.bootstrap import Container
 from ingest.pipeline import Message
@@ -68,6 +69,7 @@ def create_app(container: Container, dispatch: Dispatch) -> FastAPI:
         routes_reports,
         routes_public,
         web,
+        web_dossiers,
     )
     for module in routers:
         app.include_router(module.router)

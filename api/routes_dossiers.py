@@ -8,16 +8,16 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import forms
 from api.deps import Box, Clerk, User
 from hoso.paperwork import form_pdf, receipt_pdf
 from ocr.sheets import DOC_TYPE, DOSSIER_CODE
-from records.dossiers import STATUS_VI, Dossier, DossierStatus
+from records.dossiers import STATUS_VI, TRANSITIONS, Dossier, DossierStatus
 from records.errors import BadInput
 from records.reception import Person, ReceivedItem, ReceptionRequest, find, receive
-from records.sql import dossiers_table
+from records.sql import dossiers_table, users_table
 from records.workflow import attach, attach_waiting, documents_of, extend, history, set_status
 
 router = APIRouter()
@@ -87,6 +87,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "returned": d.returned_at.isoformat() if d.returned_at else None,
         "lookup_key": d.lookup_key,
         "received_documents": d.received_documents or [],
+        "allowed_next": sorted(s.value for s in TRANSITIONS[status]),
         "receipt_url": f"/api/dossiers/{d.code}/forms/receipt.pdf",
         "url": f"/dossiers/{d.code}",
     }
@@ -137,8 +138,9 @@ def list_dossiers(
     if applicant_id:
         query = query.where(t.c.applicant_id == applicant_id.strip())
     with box.uow() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = uow.session.scalars(query.limit(min(max(limit, 1), 500)).offset(max(offset, 0)))
-        return {"dossiers": [dossier_json(d) for d in rows]}
+        return {"total": total, "dossiers": [dossier_json(d) for d in rows]}
 
 
 @router.get("/api/dossiers/{code}")
@@ -146,6 +148,7 @@ def get_dossier(code: str, _user: User, box: Box) -> dict[str, Any]:
     with box.uow() as uow:
         d = find(uow, code)
         out = dossier_json(d)
+        names = dict(uow.session.execute(select(users_table.c.id, users_table.c.name)).all())
         out["history"] = [
             {
                 "at": e.at.isoformat(),
@@ -153,7 +156,9 @@ def get_dossier(code: str, _user: User, box: Box) -> dict[str, Any]:
                 "from": e.status_from,
                 "to": e.status_to,
                 "note": e.note,
+                "data": e.data,
                 "user_id": e.user_id,
+                "user_name": names.get(e.user_id),
             }
             for e in history(uow, d)
         ]

@@ -65,4 +65,7 @@ def facts(
 
 def period_report(box: Container, first: date, last: date, procedure: str | None = None) -> Report:
     start, end = period(first, last)
+    # A period reaching into the future is judged as of now: what is still open today is
+    # overdue only if its appointment has already passed.
+    end = max(start + timedelta(microseconds=1), min(end, datetime.now(VN)))
     return compute(facts(box, start, end, procedure), start, end)

@@ -36,7 +36,6 @@ from records.workflow import attach_to_dossier
 from search.port import PageEntry, SearchIndex
 from storage.port import ObjectStore
 
-
 #: every step a Message can name; the Celery app registers exactly these
 STEPS = ("split_source", "ocr_page", "group_source", "assemble_document")
 

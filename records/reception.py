@@ -29,6 +29,11 @@ from records.procedures import COPIES, Procedure
 from records.sql import UnitOfWork, dossier_counters_table, dossiers_table
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CHANNEL_VI = {
+    Channel.DIRECT: "trực tiếp",
+    Channel.ONLINE: "trực tuyến",
+    Channel.POSTAL: "bưu chính",
+}
 KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed at a kiosk
 KEY_LENGTH = 8
 
@@ -158,7 +163,7 @@ def receive(
                 kind="received",
                 status_to="received",
                 user_id=user_id,
-                note=f"Tiếp nhận qua kênh {request.channel}",
+                note=f"Tiếp nhận qua kênh {CHANNEL_VI[Channel(request.channel)]}",
             )
         )
         uow.commit()

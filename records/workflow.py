@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from records.catalogue_store import get_procedure
 from records.dossiers import (
     STATUS_VI,
     Dossier,
@@ -211,6 +212,7 @@ def check_key(dossier: Dossier, key: str) -> None:
 class PublicView:
     code: str
     procedure_code: str
+    procedure_name: str
     status: str
     status_vi: str
     received_at: datetime
@@ -224,6 +226,7 @@ class PublicView:
         return {
             "code": self.code,
             "procedure_code": self.procedure_code,
+            "procedure_name": self.procedure_name,
             "status": self.status,
             "status_vi": self.status_vi,
             "received_at": self.received_at.isoformat(),
@@ -251,6 +254,7 @@ def lookup(uows: Uows, code: str, key: str) -> PublicView:
         return PublicView(
             code=dossier.code,
             procedure_code=dossier.procedure_code,
+            procedure_name=get_procedure(uow, dossier.procedure_code).name,
             status=status.value,
             status_vi=STATUS_VI[status],
             received_at=dossier.received_at,

@@ -13,7 +13,6 @@ from PIL import Image, PngImagePlugin
 from ocr.page import PageOptions, PageOutcome
 from records.errors import EngineError
 
-
 #: pixels → ground truth, for pages whose PNG chunks are lost on the way (inside a PDF)
 TRUTH: dict[str, str] = {}
 

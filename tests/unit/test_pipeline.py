@@ -273,9 +273,8 @@ def test_covered_documents_join_their_dossier_now_or_at_reception(
     from records.calendar_store import working_calendar
     from records.catalogue_store import seed_procedures
     from records.dossiers import Channel
-    from records.reception import Person, ReceptionRequest, receive
+    from records.reception import Person, ReceptionRequest, find, receive
     from records.workflow import attach_waiting, documents_of
-    from records.reception import find
 
     with world.uow() as uow:
         seed_procedures(uow)
