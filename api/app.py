@@ -18,6 +18,7 @@ from api import (
     routes_dossiers,
     routes_public,
     routes_reports,
+    routes_resumable,
     routes_search,
     routes_users,
     web,
@@ -62,6 +63,7 @@ def create_app(container: Container, dispatch: Dispatch) -> FastAPI:
     routers = (
         routes_users,
         routes_batches,
+        routes_resumable,
         routes_documents,
         routes_search,
         routes_dossiers,

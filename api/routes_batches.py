@@ -10,21 +10,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import Box, Clerk, User
 from api.multipart import UploadSink, boundary_of
+from api.routes_resumable import batch_answer, check_language, entry_of
 from ingest.progress import batch_progress
-from records.errors import BadInput, HosoError, UnsupportedFile
+from records.errors import BadInput, HosoError
 from records.model import Batch, Document
 from records.sql import batches_table, documents_table
 
 router = APIRouter()
-
-LANGUAGE_CHARS = set("abcdefghijklmnopqrstuvwxyz_+")
-
-
-def _language(value: object, default: str) -> str:
-    lang = str(value or default).strip()
-    if not lang or not set(lang) <= LANGUAGE_CHARS or len(lang) > 50:
-        raise BadInput(f"Ngôn ngữ nhận dạng '{lang}' không hợp lệ (ví dụ: vie, vie+eng)")
-    return lang
 
 
 @router.post("/api/batches", status_code=201)
@@ -42,7 +34,7 @@ async def upload(request: Request, user: Clerk, box: Box) -> dict[str, Any]:
             await run_in_threadpool(parser.write, chunk)
         parser.finalize()
         await run_in_threadpool(
-            sink.set_language, lambda v: _language(v, box.settings.ocr_language)
+            sink.set_language, lambda v: check_language(v, box.settings.ocr_language)
         )
     except HosoError as e:
         sink.abort()
@@ -54,35 +46,9 @@ async def upload(request: Request, user: Clerk, box: Box) -> dict[str, Any]:
         raise
     if not sink.received:
         raise BadInput("Chưa chọn tệp nào để tải lên (trường 'files')")
-    accepted = [
-        {"source": r.filename, "source_id": r.source_id}
-        for r in sink.received
-        if not r.error and not r.duplicate
-    ]
-    duplicates = [
-        {
-            "source": r.filename,
-            "message": r.duplicate.message,
-            "duplicate_of": r.duplicate.source_id,
-            "document_id": r.duplicate.document_id,
-            "batch_id": r.duplicate.batch_id,
-        }
-        for r in sink.received
-        if r.duplicate
-    ]
-    errors = [{"source": r.filename, "message": r.error} for r in sink.received if r.error]
-    if not accepted and not duplicates:
-        refused = "; ".join(f"{e['source']}: {e['message']}" for e in errors)
-        raise UnsupportedFile(f"Không tệp nào được nhận: {refused}")
+    answer = batch_answer(sink.batch_id, [entry_of(r) for r in sink.received])
     request.app.state.dispatch(sink.messages)
-    batch_id = sink.batch_id
-    return {
-        "id": batch_id,
-        "url": f"/api/batches/{batch_id}",
-        "accepted": accepted,
-        "duplicates": duplicates,
-        "errors": errors,
-    }
+    return answer
 
 
 @router.get("/api/batches")

@@ -165,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument(
         "--token", default=os.environ.get("HOSO_TOKEN"), help="API token (or HOSO_TOKEN)"
     )
+    i.add_argument(
+        "--chunk-mb",
+        type=float,
+        default=4.0,
+        help="with --server: resumable upload chunk size in MiB (4; smaller on weak links)",
+    )
     i.set_defaults(func=cmd_ingest)
 
     q = sub.add_parser("search", help="full-text search (with or without diacritics)")
