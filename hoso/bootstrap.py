@@ -51,7 +51,12 @@ class Container:
     @property
     def limits(self) -> Limits:
         s = self.settings
-        return Limits(max_pages=s.max_pages, max_page_pixels=s.max_page_pixels, dpi=s.dpi)
+        return Limits(
+            max_pages=s.max_pages,
+            max_page_pixels=s.max_page_pixels,
+            dpi=s.dpi,
+            render_timeout=s.render_timeout,
+        )
 
     @cached_property
     def pipeline(self) -> Pipeline:

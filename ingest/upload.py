@@ -52,8 +52,11 @@ def clean_filename(name: str | None) -> str:
     It is only ever shown, never used as a path."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
-    return (name or "không tên")[:200]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip() or "không tên"
+    if len(name) > 200:  # keep the extension: it is what a clerk recognises
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: 199 - len(ext)]}.{ext}" if dot and len(ext) <= 10 else name[:200]
+    return name
 
 
 def create_batch(uow_factory: Callable[[], UnitOfWork], user_id: int, language: str) -> int:
