@@ -218,8 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     wt.set_defaults(func=cmd_watch)
 
     from hoso.dossiers_cli import add_parsers
+    from signing.cli import add_parsers as add_signing_parsers
 
     add_parsers(sub)
+    add_signing_parsers(sub)
 
     m = sub.add_parser("migrate", help="bring the database schema up to date")
     m.set_defaults(func=cmd_migrate)
