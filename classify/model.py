@@ -1,0 +1,280 @@
+"""Document-type classifier: title rules + character n-gram TF-IDF and logistic regression.
+
+``train(sources)`` -> :class:`TrainedModel`; ``model.predict(text)`` -> :class:`Prediction`.
+A trained model serialises to bytes (a JSON header line, then a joblib payload) so the
+product can keep versions in the object store and roll back.  Only load bytes that this
+product wrote: the payload is a pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from classify.rules import match_title
+from classify.text import fold, nfc, squash
+from classify.training import Example, ExampleSource
+from classify.types import DEFAULT_TYPES, DocumentType
+
+MAGIC = b"HOSO-CLASSIFY"
+FORMAT = 1
+
+
+class ClassifyError(Exception):
+    """Base error of the classify package."""
+
+
+class ModelFormatError(ClassifyError):
+    """The bytes are not a model this version can read (wrong magic, format or checksum)."""
+
+
+class TrainingError(ClassifyError):
+    """Not enough examples to train (fewer than two types)."""
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    """Knobs of classification; the product reads them from its settings."""
+
+    threshold: float = 0.7
+    """Below this confidence a document goes to the review queue."""
+    rule_reliability: float = 0.9
+    """How much a standard-title match is trusted (combined with the model, noisy-OR)."""
+    model_override: float = 0.9
+    """The model overrides a disagreeing title rule only above this probability."""
+    c: float = 20.0
+    """Inverse regularisation of the logistic regression."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    type: str
+    confidence: float
+    runner_up: tuple[str, float] | None
+    needs_review: bool
+    source: str  # "rules+model", "rules", "model"
+    title: str | None = None  # type named by the title rule, if any
+
+
+def _folded(text: str) -> str:
+    return squash(fold(nfc(text)))
+
+
+def _lowered(text: str) -> str:
+    return squash(nfc(text).lower())
+
+
+def _head(text: str) -> str:
+    """The first ~300 folded characters, where titles and issuing bodies are."""
+    return _folded(text)[:300]
+
+
+def build_pipeline(c: float) -> Pipeline:
+    features = FeatureUnion(
+        [
+            (
+                "chars",
+                TfidfVectorizer(
+                    preprocessor=_folded,
+                    analyzer="char_wb",
+                    ngram_range=(2, 4),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=60_000,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "words",
+                TfidfVectorizer(
+                    preprocessor=_lowered,
+                    ngram_range=(1, 2),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=30_000,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "head",
+                TfidfVectorizer(
+                    preprocessor=_head,
+                    analyzer="char_wb",
+                    ngram_range=(3, 5),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=20_000,
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+    return Pipeline([("features", features), ("clf", LogisticRegression(C=c, max_iter=2000))])
+
+
+def training_hash(examples: Sequence[Example], settings: ClassifierSettings) -> str:
+    h = hashlib.sha256(f"format={FORMAT};c={settings.c}\n".encode())
+    for ex in sorted(examples, key=lambda e: (e.type, e.weight, e.text)):
+        h.update(f"{ex.type}\t{ex.weight!r}\t".encode())
+        h.update(nfc(ex.text).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+@dataclass
+class TrainedModel:
+    pipeline: Pipeline
+    types: tuple[DocumentType, ...]
+    version: str
+    training_hash: str
+    created_at: str
+    n_examples: int
+    settings: ClassifierSettings = field(default_factory=ClassifierSettings)
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.pipeline.classes_]
+
+    # -- the two halves, each usable alone --------------------------------------------
+    def model_proba(self, text: str) -> dict[str, float]:
+        """The statistical model's probabilities per type (no rules)."""
+        probs = self.pipeline.predict_proba([text])[0]
+        return {c: float(p) for c, p in zip(self.classes, probs, strict=True)}
+
+    def rule_type(self, text: str) -> str | None:
+        """The type named by a standard title, or None (no model)."""
+        m = match_title(text, self.types)
+        return m.type if m else None
+
+    # -- combined ----------------------------------------------------------------------
+    def predict(self, text: str, threshold: float | None = None) -> Prediction:
+        return self.predict_many([text], threshold)[0]
+
+    def predict_many(
+        self, texts: Sequence[str], threshold: float | None = None
+    ) -> list[Prediction]:
+        limit = self.settings.threshold if threshold is None else threshold
+        classes = self.classes
+        out = []
+        for text, probs in zip(texts, self.pipeline.predict_proba(list(texts)), strict=True):
+            scores = {c: float(p) for c, p in zip(classes, probs, strict=True)}
+            out.append(self._combine(scores, self.rule_type(text), limit))
+        return out
+
+    def _combine(self, scores: dict[str, float], rule: str | None, limit: float) -> Prediction:
+        s = self.settings
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        best, p_best = ranked[0]
+        if rule is not None:
+            p_rule = scores.get(rule, 0.0)
+            if rule == best or p_best < s.model_override:
+                conf = 1 - (1 - p_rule) * (1 - s.rule_reliability)
+                if rule != best:  # rule against the model: trust it, but less
+                    conf = min(conf, s.rule_reliability * (1 - p_best) + p_rule)
+                scores = {**scores, rule: conf}
+                source = "rules+model" if rule == best else "rules"
+            else:
+                source = "model"
+        else:
+            source = "model"
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        (top, conf), second = ranked[0], ranked[1] if len(ranked) > 1 else None
+        conf = min(1.0, conf)
+        runner = (second[0], round(second[1], 4)) if second else None
+        return Prediction(top, round(conf, 4), runner, conf < limit, source, rule)
+
+    # -- serialisation -----------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        joblib.dump(self.pipeline, buf, compress=3)
+        payload = buf.getvalue()
+        header = {
+            "format": FORMAT,
+            "version": self.version,
+            "training_hash": self.training_hash,
+            "created_at": self.created_at,
+            "n_examples": self.n_examples,
+            "sklearn": sklearn.__version__,
+            "payload_sha256": hashlib.sha256(payload).hexdigest(),
+            "types": [[t.code, t.label, list(t.titles)] for t in self.types],
+            "settings": self.settings.__dict__,
+        }
+        return MAGIC + b"\n" + json.dumps(header, ensure_ascii=False).encode() + b"\n" + payload
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TrainedModel:
+        try:
+            magic, head, payload = data.split(b"\n", 2)
+            header = json.loads(head)
+        except ValueError as e:
+            raise ModelFormatError("not a hoso classifier model") from e
+        if magic != MAGIC or header.get("format") != FORMAT:
+            raise ModelFormatError(f"unsupported model format {header.get('format')!r}")
+        if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
+            raise ModelFormatError("model payload checksum mismatch")
+        pipeline = joblib.load(io.BytesIO(payload))
+        return cls(
+            pipeline=pipeline,
+            types=tuple(DocumentType(c, lbl, tuple(ts)) for c, lbl, ts in header["types"]),
+            version=header["version"],
+            training_hash=header["training_hash"],
+            created_at=header["created_at"],
+            n_examples=header["n_examples"],
+            settings=ClassifierSettings(**header["settings"]),
+        )
+
+    @staticmethod
+    def header(data: bytes) -> dict[str, object]:
+        """The metadata of serialised model bytes, without unpickling the payload."""
+        magic, head, _ = data.split(b"\n", 2)
+        if magic != MAGIC:
+            raise ModelFormatError("not a hoso classifier model")
+        value: dict[str, object] = json.loads(head)
+        return value
+
+
+def train(
+    sources: ExampleSource | Iterable[ExampleSource],
+    types: Sequence[DocumentType] = DEFAULT_TYPES,
+    settings: ClassifierSettings | None = None,
+) -> TrainedModel:
+    """Fit a model on every example of ``sources`` (weights respected).
+
+    Examples whose type is not in ``types`` are ignored, so a type removed by an admin
+    stops being predicted after the next training."""
+    settings = settings or ClassifierSettings()
+    source_list = [sources] if isinstance(sources, ExampleSource) else list(sources)
+    known = {t.code for t in types}
+    examples = [
+        ex for src in source_list for ex in src.examples() if ex.type in known and ex.weight > 0
+    ]
+    if len({ex.type for ex in examples}) < 2:
+        raise TrainingError("need examples of at least two document types")
+    digest = training_hash(examples, settings)
+    pipeline = build_pipeline(settings.c)
+    pipeline.fit(
+        [ex.text for ex in examples],
+        [ex.type for ex in examples],
+        clf__sample_weight=np.array([ex.weight for ex in examples]),
+    )
+    created = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return TrainedModel(
+        pipeline=pipeline,
+        types=tuple(types),
+        version=f"{created}-{digest[:12]}",
+        training_hash=digest,
+        created_at=created,
+        n_examples=len(examples),
+        settings=settings,
+    )

@@ -1,0 +1,123 @@
+"""Training examples: the port, and labelled synthetic texts made from ``synth``.
+
+Training never reads the database: the product implements :class:`ExampleSource`
+(clerks' corrections) and hands it to :func:`classify.model.train` together with
+:class:`SyntheticSource`.  The HOLD-OUT set (:func:`holdout_set`) uses the templates in
+``synth.templates_holdout`` and is for evaluation only.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from classify.noise import damage, draw_level
+from classify.types import OTHER
+
+#: synth.content kinds -> our type codes (marriage registration and petitions are "other").
+SYNTH_KINDS = {
+    "khai_sinh": "to_khai_khai_sinh",
+    "cu_tru": "giay_xac_nhan_cu_tru",
+    "dat_dai": "don_dang_ky_dat_dai",
+    "uy_quyen": "giay_uy_quyen",
+    "quyet_dinh": "quyet_dinh",
+    "ket_hon": OTHER,
+    "don_de_nghi": OTHER,
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled text.  Clerks' corrections usually carry a weight > 1."""
+
+    text: str
+    type: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """A generated text with its type and field ground truth (canonical keys)."""
+
+    text: str
+    type: str
+    fields: dict[str, str] = field(default_factory=dict)
+    template: str = ""
+
+
+@runtime_checkable
+class ExampleSource(Protocol):
+    """Where training examples come from (generated data, stored corrections, ...)."""
+
+    def examples(self) -> Iterable[Example]: ...
+
+
+@dataclass(frozen=True)
+class StaticSource:
+    """An in-memory list of examples (tests, or corrections already loaded by an adapter)."""
+
+    items: tuple[Example, ...]
+
+    def examples(self) -> Iterable[Example]:
+        return self.items
+
+
+def _generated(
+    templates: dict[str, list[tuple[str, object]]], n_per_type: int, seed: str, noise: float
+) -> Iterator[LabelledText]:
+    rng = random.Random(seed)
+    for code in sorted(templates):
+        makers = templates[code]
+        for i in range(n_per_type):
+            name, make = makers[i % len(makers)]
+            doc_rng = random.Random(f"{seed}:{code}:{i}")
+            made = make(doc_rng)  # type: ignore[operator]
+            doc, truth = made if isinstance(made, tuple) else (made, {})
+            text = damage(doc.text, rng, draw_level(rng, noise)) if noise > 0 else doc.text
+            yield LabelledText(text, code, dict(truth), name)
+
+
+def _training_templates() -> dict[str, list[tuple[str, object]]]:
+    from synth import templates_civil, templates_land, templates_typed
+
+    table: dict[str, list[tuple[str, object]]] = {}
+    for kind, make in {**templates_civil.TEMPLATES, **templates_land.TEMPLATES}.items():
+        table.setdefault(SYNTH_KINDS[kind], []).append((f"synth.{kind}", make))
+    for code, makers in templates_typed.TEMPLATES.items():
+        for typed in makers:
+            table.setdefault(code, []).append((f"typed.{typed.__name__}", typed))
+    return table
+
+
+def _holdout_templates() -> dict[str, list[tuple[str, object]]]:
+    from synth import templates_holdout
+
+    return {
+        code: [(f"holdout.{m.__name__}", m) for m in makers]
+        for code, makers in templates_holdout.TEMPLATES.items()
+    }
+
+
+def training_set(n_per_type: int = 60, seed: int = 0, noise: float = 1.0) -> list[LabelledText]:
+    """Noisy texts from the training templates (synth's pages plus ``templates_typed``)."""
+    return list(_generated(_training_templates(), n_per_type, f"train:{seed}", noise))
+
+
+def holdout_set(n_per_type: int = 40, seed: int = 0, noise: float = 1.0) -> list[LabelledText]:
+    """Noisy texts from the HOLD-OUT templates, with field ground truth.  Evaluation only."""
+    return list(_generated(_holdout_templates(), n_per_type, f"holdout:{seed}", noise))
+
+
+@dataclass(frozen=True)
+class SyntheticSource:
+    """Generated training examples (weight 1), as an :class:`ExampleSource`."""
+
+    n_per_type: int = 60
+    seed: int = 0
+    noise: float = 1.0
+
+    def examples(self) -> Iterable[Example]:
+        for item in training_set(self.n_per_type, self.seed, self.noise):
+            yield Example(item.text, item.type, 1.0)
