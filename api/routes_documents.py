@@ -70,6 +70,10 @@ def document(doc_id: int, _user: User, box: Box) -> dict[str, Any]:
         "pages": doc.page_count,
         "dossier_code": doc.dossier_code,
         "doc_type_sheet": doc.doc_type_sheet,
+        "type": doc.doc_type,
+        "type_confidence": doc.doc_type_confidence,
+        "needs_review": doc.needs_review,
+        "fields": doc.fields or {},
         "sheets": [
             {"kind": p.kind, "value": p.sheet_value, "scan_page": p.source_index + 1}
             for p in everything

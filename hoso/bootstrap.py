@@ -10,6 +10,7 @@ from PIL import Image
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hoso.classifier import ModelProvider
 from hoso.settings import Settings
 from ingest.pipeline import Pipeline
 from ingest.rasterize import Limits
@@ -62,8 +63,19 @@ class Container:
     def pipeline(self) -> Pipeline:
         recognizer = SidecarOcr(self.settings.ocr_engine, timeout=self.settings.ocr_timeout)
         return Pipeline(
-            self.uow, self.store, self.index, recognizer, self.settings.work_dir, self.limits
+            self.uow,
+            self.store,
+            self.index,
+            recognizer,
+            self.settings.work_dir,
+            self.limits,
+            classifier=self.classifier,
         )
+
+    @cached_property
+    def classifier(self) -> ModelProvider:
+        s = self.settings
+        return ModelProvider(s.data_dir / "models", self.store, s.model_cache)
 
     def calendar(self, uow: UnitOfWork) -> WorkingCalendar:
         return working_calendar(uow)

@@ -170,6 +170,9 @@ def _doc_json(d: dict[str, Any], text: str, pdf: str | None) -> dict[str, Any]:
         "dossier_code": d.get("dossier_code"),  # from a cover sheet, else null
         "doc_type_sheet": d.get("doc_type_sheet"),  # from a separator sheet, else null
         "blank_pages": d.get("blank_pages", []),  # kept in the PDF, not recognised
+        "type": d.get("type"),  # document type code (classification)
+        "type_confidence": d.get("type_confidence"),
+        "fields": d.get("fields", {}),  # key → value (cccd, ho_ten, ngay_sinh, …)
         "text": text,
         "pdf": pdf,
     }

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     max_pages: int = Field(2000, description="Most pages accepted in one file.")
     max_page_pixels: int = Field(150_000_000, description="Most pixels in one page image.")
     workers: int = Field(2, description="Worker processes (pages recognised in parallel).")
+    model_cache: Path | None = Field(
+        None, description="Folder sharing the initial classifier between data directories."
+    )
     render_timeout: float = Field(
         60.0, description="Seconds before rendering one PDF page is abandoned (content bombs)."
     )

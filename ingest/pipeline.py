@@ -22,6 +22,7 @@ from typing import Protocol
 
 from sqlalchemy import func, select
 
+from classify import Prediction, extract
 from ingest.grouping import group_pages
 from ingest.images import turn_image_file
 from ingest.rasterize import Limits, count_pages, page_image
@@ -46,6 +47,12 @@ class Message:
     id: int
 
 
+class Classifier(Protocol):
+    """What the pipeline needs from document classification (``classify.TrainedModel``)."""
+
+    def predict(self, text: str, threshold: float | None = None) -> Prediction: ...
+
+
 class PageRecognizer(Protocol):
     """What the pipeline needs from OCR (``ocr.sidecar.SidecarOcr`` in production)."""
 
@@ -63,6 +70,7 @@ class Pipeline:
         limits: Limits,
         *,
         drop_blank: bool = False,
+        classifier: Callable[[], Classifier] | None = None,
     ) -> None:
         self._uow = uow
         self._store = store
@@ -71,6 +79,7 @@ class Pipeline:
         self._work = work_dir
         self._limits = limits
         self._drop_blank = drop_blank
+        self._classifier = classifier
 
     # -- split -----------------------------------------------------------------
     def split_source(self, source_id: int) -> list[Message]:
@@ -309,6 +318,7 @@ class Pipeline:
             assert source is not None
             batch_id, filename, created = doc.batch_id, source.filename, doc.created
             dossier_code = doc.dossier_code
+            sheet_type = doc.doc_type_sheet
         work = self._work / f"doc-{doc_id}"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -330,12 +340,15 @@ class Pipeline:
                 if p.kind == "page"  # blank backs are kept in the PDF, not in search
             ]
             self._index().add_pages(entries)
+            texts = [e.text for e in entries]
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        understood = self._understand(texts, sheet_type)
         with self._uow() as uow:
             doc = uow.session.get(Document, doc_id)
             assert doc is not None
             doc.pdf_sha256 = pdf_key
+            doc.doc_type, doc.doc_type_confidence, doc.needs_review, doc.fields = understood
             doc.status = DocumentStatus.DONE
             doc.error = None
             doc.finished = now()
@@ -343,6 +356,30 @@ class Pipeline:
         if dossier_code:
             attach_to_dossier(self._uow, dossier_code, doc_id)
         return []
+
+    def _understand(
+        self, texts: list[str], sheet_type: str | None
+    ) -> tuple[str | None, float | None, bool, dict[str, dict[str, object]] | None]:
+        """Type (a separator sheet is certain; else the classifier) and fields per page."""
+        if self._classifier is None:
+            return sheet_type, 1.0 if sheet_type else None, False, None
+        model = self._classifier()
+        if sheet_type:
+            doc_type, confidence, review = sheet_type, 1.0, False
+        else:
+            guess = model.predict("\n".join(texts[:3]))
+            doc_type, confidence, review = guess.type, guess.confidence, guess.needs_review
+        best: dict[str, tuple[float, dict[str, object]]] = {}
+        for number, text in enumerate(texts, 1):
+            for key, f in extract(text, doc_type).items():
+                if key not in best or f.confidence > best[key][0]:
+                    where = {"page": number, "start": f.start, "end": f.end}
+                    best[key] = (
+                        f.confidence,
+                        {"value": f.value, "confidence": round(f.confidence, 3), **where},
+                    )
+        fields = {key: entry for key, (_, entry) in best.items()}
+        return doc_type, round(confidence, 3), review, fields
 
     def _pdf_pages(self, pages: list[Page], work: Path) -> Iterator[PdfPage]:
         for p in pages:

@@ -74,6 +74,10 @@ def batch_progress(uow: UnitOfWork, batch_id: int) -> dict[str, Any]:
                 "blank_pages": blanks.get(doc.id or 0, []),
                 "dossier_code": doc.dossier_code,
                 "doc_type_sheet": doc.doc_type_sheet,
+                "type": doc.doc_type,
+                "type_confidence": doc.doc_type_confidence,
+                "needs_review": doc.needs_review,
+                "fields": {k: v["value"] for k, v in (doc.fields or {}).items()},
                 "error": doc.error,
                 "finished": _iso(doc.finished),
             }

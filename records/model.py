@@ -85,6 +85,12 @@ class Document:
     part: int = 0  # 0, 1, 2… for the documents one source file was split into
     dossier_code: str | None = None  # from a cover sheet: the dossier these papers belong to
     doc_type_sheet: str | None = None  # from a separator sheet: the document type
+    doc_type: str | None = None  # what hoso decided (sheet, classifier or a clerk)
+    doc_type_confidence: float | None = None
+    needs_review: bool = False  # the classifier was unsure: a clerk should look
+    fields: dict[str, dict[str, object]] | None = (
+        None  # key → {value, confidence, page, start, end}
+    )
     pdf_sha256: str | None = None
     error: str | None = None
     created: datetime = field(default_factory=now)

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import httpx
 import pytest
 
 RESOURCES = Path(__file__).parent / "resources"
+MODEL_CACHE = Path(tempfile.gettempdir()) / f"hoso-test-models-{os.getpid()}"
 HOSO = [sys.executable, "-m", "hoso.cli"]
 PASSWORD = "mat-khau-thu-nghiem"
 
@@ -32,6 +34,8 @@ def free_port() -> int:
 def hoso_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOSO_")}
     env.update({"HOSO_DATA_DIR": str(data_dir), "HOSO_WORKERS": "2", **extra})
+    # one classifier trained per test run, not per data directory (deterministic anyway)
+    env.setdefault("HOSO_MODEL_CACHE", str(MODEL_CACHE))
     return env
 
 

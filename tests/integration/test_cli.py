@@ -160,3 +160,14 @@ def test_born_digital_pdf_keeps_its_own_text(tmp_path: Path) -> None:
     assert "Nguyễn Văn Hưởng" in pdf_text
     found = json.loads(run_hoso(["search", "nguyen van huong", "--json"], env).stdout)
     assert found["total"] == 1
+
+
+def test_documents_are_classified_with_fields(tmp_path: Path) -> None:
+    """A power of attorney comes out typed, with the principal's fields found in its text."""
+    env = hoso_env(tmp_path / "data")
+    out = json.loads(run_hoso(["ingest", str(JPEG / "page-0001.jpg"), "--json"], env).stdout)
+    [doc] = out["documents"]
+    truth = (JPEG / "truth" / "page-0001.txt").read_text(encoding="utf-8")
+    assert doc["type"] == "giay_uy_quyen" and doc["type_confidence"] >= 0.7
+    assert doc["fields"]["cccd"] in truth and len(doc["fields"]["cccd"]) == 12
+    assert doc["fields"]["ho_ten"] in truth
