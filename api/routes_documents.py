@@ -133,7 +133,9 @@ def page_asset(doc_id: int, number: int, asset: str, _user: User, box: Box) -> R
         raise NotFound(f"Trang {number} chưa có {asset}")
     if media is None:
         media = "image/jpeg" if page.image_kind == "jpeg" else "image/png"  # type: ignore[union-attr]
-    return Response(box.store.get_bytes(key), media_type=media)
+    # Content-addressed: the ETag is the key; the URL's content changes after edits.
+    headers = {"ETag": f'"{key}"', "Cache-Control": "private, no-cache"}
+    return Response(box.store.get_bytes(key), media_type=media, headers=headers)
 
 
 @router.post("/api/documents/{doc_id}/retry")

@@ -14,6 +14,7 @@ import forms
 from api.deps import Box, Clerk, User
 from hoso.paperwork import form_pdf, receipt_pdf
 from ocr.sheets import DOC_TYPE, DOSSIER_CODE
+from records.completeness import check
 from records.dossiers import STATUS_VI, TRANSITIONS, Dossier, DossierStatus
 from records.errors import BadInput
 from records.reception import Person, ReceivedItem, ReceptionRequest, find, receive
@@ -167,6 +168,13 @@ def get_dossier(code: str, _user: User, box: Box) -> dict[str, Any]:
             for x in documents_of(uow, d)
         ]
         return out
+
+
+@router.get("/api/dossiers/{code}/completeness")
+def completeness(code: str, _user: User, box: Box) -> dict[str, Any]:
+    """What the procedure requires against the classified documents attached."""
+    with box.uow() as uow:
+        return check(uow, find(uow, code)).to_dict()
 
 
 @router.post("/api/dossiers/{code}/status")

@@ -12,6 +12,7 @@ from pathlib import Path
 import forms
 from hoso.bootstrap import Container
 from records.catalogue_store import get_procedure
+from records.completeness import check
 from records.dossiers import Channel, Dossier, DossierEvent, DossierStatus
 from records.errors import Conflict, NotFound
 from records.model import User, now
@@ -134,6 +135,9 @@ def form_pdf(box: Container, code: str, name: str) -> bytes:
             raise Conflict("Hồ sơ không ở trạng thái yêu cầu bổ sung")
         note, at = _last_note(box, d, "status", DossierStatus.SUPPLEMENT_REQUESTED.value)
         missing = missing_items(note)
+        if not missing:  # prefill from the completeness check
+            with box.uow() as uow:
+                missing = [m["name"] for m in check(uow, find(uow, code)).missing]
         return forms.supplement_request_pdf(
             forms.SupplementRequest(
                 slip=slip,

@@ -157,7 +157,10 @@ class Pipeline:
                 return self._page_done(page_id, img.dpi, keys, outcome)
             if rotation:  # a clerk turned this page by hand: trust them over detection
                 turn_image_file(img.path, rotation)
-            options = PageOptions(language=language, dpi=img.dpi, orient=not rotation)
+            # A page turned by hand is a document page already: no sheet detection either.
+            options = PageOptions(
+                language=language, dpi=img.dpi, orient=not rotation, sheets=not rotation
+            )
             outcome = self._ocr.run(img.path, work / "out", options)
             keys = self._store_outputs(work / "out", outcome)
         except HosoError as e:

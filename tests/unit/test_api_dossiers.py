@@ -220,3 +220,44 @@ def test_sheets_to_print(api: Api) -> None:
     assert api.client.get("/api/sheets.pdf", headers=h).status_code == 400
     bad = api.client.get("/api/sheets.pdf", params={"doc_type": "Căn cước"}, headers=h)
     assert bad.status_code == 400
+
+
+def test_completeness_against_the_procedure(api: Api, tmp_path: Path) -> None:
+    """GIVEN a birth registration with only a clinic birth certificate attached WHEN checked
+    THEN the declaration and the ID are missing, the power of attorney is optional."""
+    from records.model import Document
+    from tests.unit.test_editing import upload
+
+    doc = upload(api, tmp_path, ["giấy chứng sinh"])
+    with api.container.uow() as uow:
+        uow.session.get(Document, doc).doc_type = "giay_chung_sinh"
+        uow.commit()
+    other = upload(api, tmp_path, ["sổ đỏ"])
+    with api.container.uow() as uow:
+        uow.session.get(Document, other).doc_type = "giay_chung_nhan_qsdd"
+        uow.commit()
+    body = {
+        "procedure_code": "1.001193",
+        "applicant": APPLICANT,
+        "channel": "direct",
+        "document_ids": [doc, other],
+    }
+    code = api.client.post("/api/dossiers", json=body, headers=api.h("clerk")).json()["code"]
+    c = api.client.get(f"/api/dossiers/{code}/completeness", headers=api.h("staff")).json()
+    assert c["complete"] is False
+    assert [m["type"] for m in c["missing"]] == ["to_khai_khai_sinh", "can_cuoc"]
+    assert [m["type"] for m in c["optional_missing"]] == ["giay_uy_quyen"]
+    assert [p["type"] for p in c["present"]] == ["giay_chung_sinh"]
+    assert c["unexpected"] == [{"type": "giay_chung_nhan_qsdd", "documents": [other]}]
+    api.client.post(
+        f"/api/dossiers/{code}/status",
+        json={"status": "supplement_requested"},
+        headers=api.h("staff"),
+    )
+    form = api.client.get(f"/api/dossiers/{code}/forms/supplement.pdf", headers=api.h("staff"))
+    pdf = tmp_path / "f02.pdf"
+    pdf.write_bytes(form.content)
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Tờ khai đăng ký khai sinh" in text  # prefilled from the check
