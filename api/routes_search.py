@@ -30,18 +30,22 @@ def search(
     box: Box,
     q: str = "",
     batch: int | None = None,
+    doc_type: str | None = None,
+    cccd: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> dict[str, Any]:
-    if not q.strip():
+    if not q.strip() and not doc_type and not cccd:
         raise BadInput("Hãy nhập từ khóa cần tìm")
     if len(q) > 500:
         raise BadInput("Từ khóa quá dài (tối đa 500 ký tự)")
     query = SearchQuery(
         text=q,
         batch_id=batch,
+        doc_type=doc_type or None,
+        cccd=cccd.strip() if cccd else None,
         date_from=_day(date_from, end=False),
         date_to=_day(date_to, end=True),
         limit=min(max(limit, 1), 100),
@@ -50,6 +54,7 @@ def search(
     result = box.index().search(query)
     return {
         "total": result.total,
+        "facets": {"type": result.facets},
         "hits": [
             {
                 "document_id": h.document_id,

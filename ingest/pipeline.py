@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -342,11 +342,12 @@ class Pipeline:
                 for p in pages
                 if p.kind == "page"  # blank backs are kept in the PDF, not in search
             ]
-            self._index().add_pages(entries)
-            texts = [e.text for e in entries]
+            understood = self._understand([e.text for e in entries], sheet_type)
+            doc_type, fields = understood[0], understood[3] or {}
+            cccd = (str(fields["cccd"]["value"]),) if "cccd" in fields else ()
+            self._index().add_pages([replace(e, doc_type=doc_type, cccd=cccd) for e in entries])
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        understood = self._understand(texts, sheet_type)
         with self._uow() as uow:
             doc = uow.session.get(Document, doc_id)
             assert doc is not None

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from search.fold import fold
-from search.port import Hit, PageEntry, SearchQuery, SearchResult
+from search.port import Hit, PageEntry, SearchQuery, SearchResult, split_field_queries
 
 
 class MemoryIndex:
@@ -27,8 +27,9 @@ class MemoryIndex:
             del self.entries[key]
 
     def search(self, query: SearchQuery) -> SearchResult:
+        query = split_field_queries(query)
         words = re.findall(r"\w+", fold(query.text))
-        if not words:
+        if not words and not (query.doc_type or query.cccd):
             return SearchResult(total=0)
         matches = []
         for e in self.entries.values():
@@ -36,6 +37,10 @@ class MemoryIndex:
             if not all(w in page_words for w in words):
                 continue
             if query.batch_id is not None and e.batch_id != query.batch_id:
+                continue
+            if query.doc_type and e.doc_type != query.doc_type:
+                continue
+            if query.cccd and query.cccd not in e.cccd:
                 continue
             created = e.created if e.created.tzinfo else e.created.replace(tzinfo=UTC)
             if query.date_from and created < _aware(query.date_from):
@@ -48,7 +53,12 @@ class MemoryIndex:
             )
         matches.sort(key=lambda h: (-h.score, h.document_id, h.page))
         window = matches[query.offset : query.offset + query.limit]
-        return SearchResult(total=len(matches), hits=window)
+        facets: dict[str, int] = {}
+        for h in matches:
+            doc_type = self.entries[(h.document_id, h.page)].doc_type
+            if doc_type:
+                facets[doc_type] = facets.get(doc_type, 0) + 1
+        return SearchResult(total=len(matches), hits=window, facets=facets)
 
 
 def _aware(value: datetime) -> datetime:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -18,12 +19,19 @@ class PageEntry:
     source: str  # the uploaded file's name
     text: str
     created: datetime
+    doc_type: str | None = None  # the document's type, for filters and facets
+    cccd: tuple[str, ...] = ()  # ID numbers found in the document's fields
 
 
 @dataclass(frozen=True)
 class SearchQuery:
+    """``text`` may hold field queries: ``loai:can_cuoc`` (or ``type:``) and
+    ``cccd:001203004567``; the rest is matched as words."""
+
     text: str
     batch_id: int | None = None
+    doc_type: str | None = None
+    cccd: str | None = None
     date_from: datetime | None = None
     date_to: datetime | None = None
     limit: int = 20
@@ -44,6 +52,22 @@ class Hit:
 class SearchResult:
     total: int
     hits: Sequence[Hit] = field(default_factory=list)
+    facets: dict[str, int] = field(default_factory=dict)  # document type → matching pages
+
+
+FIELD_QUERY = re.compile(r"\b(loai|type|cccd):(\S+)", re.IGNORECASE)
+
+
+def split_field_queries(query: SearchQuery) -> SearchQuery:
+    """Move ``loai:``/``type:``/``cccd:`` terms out of the text into the query's filters."""
+    doc_type, cccd = query.doc_type, query.cccd
+    for key, value in FIELD_QUERY.findall(query.text):
+        if key.lower() == "cccd":
+            cccd = value
+        else:
+            doc_type = value.lower()
+    text = FIELD_QUERY.sub(" ", query.text).strip()
+    return replace(query, text=text, doc_type=doc_type, cccd=cccd)
 
 
 class SearchIndex(Protocol):

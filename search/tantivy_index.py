@@ -21,7 +21,7 @@ from pathlib import Path
 import tantivy
 
 from search.fold import nfc
-from search.port import Hit, PageEntry, SearchQuery, SearchResult
+from search.port import Hit, PageEntry, SearchQuery, SearchResult, split_field_queries
 
 FOLD = "vi_fold"
 EXACT = "vi_exact"
@@ -38,6 +38,8 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("batch_id", stored=True, indexed=True, fast=True)
     sb.add_text_field("source", stored=True, tokenizer_name="raw")
     sb.add_date_field("created", stored=False, indexed=True, fast=True)
+    sb.add_text_field("doc_type", stored=True, tokenizer_name="raw", fast=True)
+    sb.add_text_field("cccd", stored=False, tokenizer_name="raw")
     return sb.build()
 
 
@@ -88,27 +90,35 @@ class TantivyIndex:
                 writer.delete_documents_by_term("document_id", doc_id)
             for e in entries:
                 text = nfc(e.text)
-                writer.add_document(
-                    tantivy.Document(
-                        body=text,
-                        exact=text,
-                        document_id=e.document_id,
-                        page=e.page,
-                        batch_id=e.batch_id,
-                        source=e.source,
-                        created=_utc(e.created),
-                    )
+                doc = tantivy.Document(
+                    body=text,
+                    exact=text,
+                    document_id=e.document_id,
+                    page=e.page,
+                    batch_id=e.batch_id,
+                    source=e.source,
+                    created=_utc(e.created),
+                    doc_type=e.doc_type or "",
                 )
+                for number in e.cccd:
+                    doc.add_text("cccd", number)
+                writer.add_document(doc)
 
     def delete_document(self, document_id: int) -> None:
         with self._writer() as writer:
             writer.delete_documents_by_term("document_id", document_id)
 
     def search(self, query: SearchQuery) -> SearchResult:
+        query = split_field_queries(query)
         text_query = self._text_query(query.text)
-        if text_query is None:
+        if text_query is None and not (query.doc_type or query.cccd):
             return SearchResult(total=0, hits=[])
-        clauses = [(tantivy.Occur.Must, text_query)]
+        clauses = [(tantivy.Occur.Must, text_query or tantivy.Query.all_query())]
+        for field_name, value in (("doc_type", query.doc_type), ("cccd", query.cccd)):
+            if value:
+                clauses.append(
+                    (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, field_name, value))
+                )
         if query.batch_id is not None:
             clauses.append(
                 (
@@ -146,7 +156,9 @@ class TantivyIndex:
                     snippet_html=snippets.snippet_from_doc(doc).to_html(),
                 )
             )
-        return SearchResult(total=getattr(result, "count", None) or 0, hits=hits)
+        buckets = searcher.aggregate(full, {"types": {"terms": {"field": "doc_type", "size": 50}}})
+        facets = {b["key"]: int(b["doc_count"]) for b in buckets["types"]["buckets"] if b["key"]}
+        return SearchResult(total=getattr(result, "count", None) or 0, hits=hits, facets=facets)
 
     def _tokens(self, analyzer: str, text: str) -> list[str]:
         return list(self._analyzers[analyzer].analyze(nfc(text)))
