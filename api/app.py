@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from api import (
     routes_batches,
     routes_catalogue,
+    routes_citizens,
     routes_documents,
     routes_dossiers,
     routes_public,
@@ -67,6 +68,7 @@ def create_app(container: Container, dispatch: Dispatch) -> FastAPI:
         routes_documents,
         routes_search,
         routes_dossiers,
+        routes_citizens,
         routes_catalogue,
         routes_reports,
         routes_public,

@@ -45,6 +45,7 @@ class ReceptionIn(BaseModel):
     authorised: PersonIn | None = None
     received_at: datetime | None = None
     document_ids: list[int] = []
+    reused_document_ids: list[int] = []  # already digitised: linked, not scanned again
     received_documents: list[ReceivedIn] | None = None
 
 
@@ -110,6 +111,8 @@ def receive_dossier(body: ReceptionIn, user: Clerk, box: Box) -> dict[str, Any]:
     attach_waiting(box.uow, dossier.code)  # papers scanned earlier behind its cover sheet
     for doc_id in body.document_ids:
         attach(box.uow, dossier.code, doc_id, role="submitted", reused=False, user_id=user.id)
+    for doc_id in body.reused_document_ids:
+        attach(box.uow, dossier.code, doc_id, role="submitted", reused=True, user_id=user.id)
     receipt_pdf(box, dossier.code)  # printed at the counter right away
     return dossier_json(dossier)
 
