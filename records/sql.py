@@ -225,6 +225,21 @@ dossier_counters_table = Table(
     Column("last", Integer, nullable=False),
 )
 
+corrections_table = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("kind", String(10), nullable=False),  # type | field
+    Column("key", String(64), nullable=False),
+    Column("old", Text),
+    Column("new", Text, nullable=False),
+    Column("user_id", ForeignKey("users.id")),
+    Column("at", UtcDateTime(), nullable=False),
+)
+
 calendar_days_table = Table(
     "calendar_days",
     metadata,

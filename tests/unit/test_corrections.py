@@ -1,0 +1,80 @@
+"""Clerks' corrections: audited, and the next model learns from them (and can be rolled back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Pipeline
+from tests.conftest import MODEL_CACHE
+from tests.unit.test_api import Api
+from tests.unit.test_editing import upload
+
+MEETING = "BIÊN BẢN HỌP THÔN Đông về việc làm đường bê tông liên xóm, ngày 03 tháng 3 năm 2026"
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Api:
+    api = Api(tmp_path)
+    c = api.container
+    c.classifier._cache = MODEL_CACHE  # one initial model per test run
+    old = c.pipeline
+    c.__dict__["pipeline"] = Pipeline(
+        c.uow,
+        c.store,
+        c.index,
+        old._ocr,
+        c.settings.work_dir,
+        c.limits,  # type: ignore[attr-defined]
+        classifier=c.classifier,
+    )
+    return api
+
+
+def doc_type(api: Api, doc_id: int) -> str:
+    return str(api.client.get(f"/api/documents/{doc_id}", headers=api.h("clerk")).json()["type"])
+
+
+@pytest.mark.slow
+def test_a_correction_changes_the_next_prediction(api: Api, tmp_path: Path) -> None:
+    first = upload(api, tmp_path, [MEETING])
+    before = doc_type(api, first)
+    target = "giay_xac_nhan_cu_tru" if before != "giay_xac_nhan_cu_tru" else "quyet_dinh"
+    h = api.h("clerk")
+    assert (
+        api.client.post(
+            f"/api/documents/{first}/type", json={"type": target}, headers=h
+        ).status_code
+        == 200
+    )
+    assert doc_type(api, first) == target
+    audit = api.client.get(f"/api/documents/{first}/corrections", headers=h).json()
+    assert [(a["kind"], a["old"], a["new"]) for a in audit] == [("type", before, target)]
+
+    old_version = api.client.get("/api/classifier", headers=h).json()["version"]
+    assert api.client.post("/api/classifier/retrain", headers=h).status_code == 403
+    new = api.client.post("/api/classifier/retrain", headers=api.h("admin")).json()
+    assert new["corrections_used"] == 1 and new["version"] != old_version
+    second = upload(api, tmp_path, [MEETING + ", lần 2"])
+    assert doc_type(api, second) == target  # learnt from the clerk
+
+    back = api.client.post("/api/classifier/rollback", headers=api.h("admin")).json()
+    assert back["version"] == old_version
+    third = upload(api, tmp_path, [MEETING + ", lần 3"])
+    assert doc_type(api, third) == before
+
+
+def test_field_corrections_are_kept_and_audited(api: Api, tmp_path: Path) -> None:
+    doc = upload(api, tmp_path, ["Họ và tên: Nguyen Van An, số định danh 001203004567"])
+    h = api.h("clerk")
+    r = api.client.post(
+        f"/api/documents/{doc}/fields", json={"key": "ho_ten", "value": "Nguyễn  Văn An"}, headers=h
+    )
+    assert r.status_code == 200
+    fields = api.client.get(f"/api/documents/{doc}", headers=h).json()["fields"]
+    assert fields["ho_ten"]["value"] == "Nguyễn Văn An" and fields["ho_ten"]["corrected"] is True
+    audit = api.client.get(f"/api/documents/{doc}/corrections", headers=h).json()
+    assert audit[-1]["key"] == "ho_ten" and audit[-1]["new"] == "Nguyễn Văn An"
+    bad = api.client.post(f"/api/documents/{doc}/type", json={"type": "Căn cước"}, headers=h)
+    assert bad.status_code == 400
