@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from api.deps import Box, Clerk, User
+from classify import Field, locate
 from ingest import editing
 from records.errors import NotFound
 from records.model import Document, DocumentStatus, Page, SourceFile
@@ -219,3 +221,26 @@ def remove_page(
 ) -> dict[str, Any]:
     request.app.state.dispatch(editing.remove_page(box.uow, doc_id, number))
     return {"documents": [doc_id], "status": "pending"}
+
+
+@router.get("/api/documents/{doc_id}/fields")
+def field_boxes(doc_id: int, _user: User, box: Box) -> dict[str, Any]:
+    """Each field with where it was found: page number and boxes in page-image pixels
+    (from the OCR word boxes), so the document view can highlight it."""
+    doc, _, everything = _doc(box, doc_id)
+    pages = {p.number: p for p in _paper(everything)}
+    out: dict[str, Any] = {}
+    for key, raw in (doc.fields or {}).items():
+        entry: dict[str, Any] = dict(raw)
+        page = pages.get(int(entry.get("page") or 0))
+        boxes: list[dict[str, int]] = []
+        if page is not None and page.words_sha256 and page.text_sha256 and "start" in entry:
+            words = json.loads(box.store.get_bytes(page.words_sha256))
+            text = box.store.get_bytes(page.text_sha256).decode("utf-8")
+            span = Field(key, str(entry["value"]), 1.0, int(entry["start"]), int(entry["end"]))
+            boxes = [
+                {"left": b.left, "top": b.top, "width": b.width, "height": b.height}
+                for b in locate(span, words, text)
+            ]
+        out[key] = {**entry, "boxes": boxes}
+    return {"id": doc_id, "type": doc.doc_type, "fields": out}

@@ -27,9 +27,14 @@ def api(tmp_path: Path) -> Api:
     c = api.container
     old = c.pipeline
     c.__dict__["pipeline"] = Pipeline(
-        c.uow, c.store, c.index, old._ocr, c.settings.work_dir, c.limits,  # type: ignore[attr-defined]
+        c.uow,
+        c.store,
+        c.index,
+        old._ocr,
+        c.settings.work_dir,
+        c.limits,  # type: ignore[attr-defined]
         classifier=lambda: IdCardClassifier(),
-    )  # fmt: skip
+    )
     return api
 
 
@@ -67,3 +72,11 @@ def test_search_by_id_field(api: Api, tmp_path: Path) -> None:
     upload(api, tmp_path, [f"Số định danh cá nhân: {ID} Họ và tên: Trần Thị Bình"])
     found = api.client.get("/api/search", params={"q": f"cccd:{ID}"}, headers=api.h("staff")).json()
     assert found["total"] == 1 and found["facets"]["type"] == {"can_cuoc": 1}
+
+
+def test_field_boxes_for_highlighting(api: Api, tmp_path: Path) -> None:
+    doc = upload(api, tmp_path, [f"Số định danh: {ID} Họ và tên: Lê Thị Hoa"])
+    fields = api.client.get(f"/api/documents/{doc}/fields", headers=api.h("staff")).json()["fields"]
+    cccd = fields["cccd"]
+    assert cccd["value"] == ID and cccd["page"] == 1
+    assert cccd["boxes"] and all(b["width"] > 0 for b in cccd["boxes"])
