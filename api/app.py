@@ -23,6 +23,7 @@ from api import (
     routes_resumable,
     routes_search,
     routes_users,
+    routes_verify,
     web,
     web_dossiers,
 )
@@ -74,6 +75,7 @@ def create_app(container: Container, dispatch: Dispatch) -> FastAPI:
         routes_catalogue,
         routes_reports,
         routes_public,
+        routes_verify,
         web,
         web_dossiers,
     )

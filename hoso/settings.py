@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     max_pages: int = Field(2000, description="Most pages accepted in one file.")
     max_page_pixels: int = Field(150_000_000, description="Most pixels in one page image.")
     workers: int = Field(2, description="Worker processes (pages recognised in parallel).")
+    trust_roots: list[Path] = Field(
+        default_factory=list,
+        description="Trusted root certificates (files or folders), as a JSON list.",
+    )
     model_cache: Path | None = Field(
         None, description="Folder sharing the initial classifier between data directories."
     )

@@ -305,3 +305,36 @@ def test_cli_sign_and_verify(
     (tmp_path / "bad.pdf").write_bytes(bytes(data))
     assert run(["verify", str(tmp_path / "bad.pdf"), "--json"]) == 7
     del json
+
+
+def test_public_verify_endpoint(pki: LocalPki, signer: Pkcs12Signer, tmp_path: Path) -> None:
+    """POST /api/verify (no login) reports an intact, trusted signature, and a tampered
+    copy as not intact; the public page is served."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from hoso.bootstrap import bootstrap
+    from hoso.settings import Settings
+
+    root = tmp_path / "root.crt"
+    root.write_bytes(pki.root.dump())
+    box = bootstrap(Settings(data_dir=tmp_path / "data", trust_roots=[root]))
+    client = TestClient(create_app(box, lambda messages: None))
+    signed = sign_pdf(make_pdf(), signer, level="B-B", trust_roots=[pki.root])
+    ok = client.post("/api/verify", content=signed, headers={"Content-Type": "application/pdf"})
+    assert ok.status_code == 200, ok.text
+    [sig] = ok.json()["signatures"]
+    assert sig["intact"] and sig["trusted"] and not sig["modified_after"]
+    assert sig["summary_vi"]
+    flipped = bytearray(signed)
+    at = signed.index(b"Ket qua")
+    flipped[at] ^= 0x01
+    bad = client.post(
+        "/api/verify", content=bytes(flipped), headers={"Content-Type": "application/pdf"}
+    )
+    assert bad.status_code == 200 and bad.json()["signatures"][0]["intact"] is False
+    unsigned = client.post(
+        "/api/verify", content=make_pdf(), headers={"Content-Type": "application/pdf"}
+    )
+    assert unsigned.status_code == 400 and "không có chữ ký" in unsigned.json()["error"]
+    assert "Xác thực chữ ký số" in client.get("/xac-thuc").text
