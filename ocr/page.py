@@ -102,13 +102,13 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
             return _not_recognised(source, target, original, sheet, is_jpeg=is_jpeg, keep=keep)
     turned = 0
     checked = False
-    if options.orient and looks_sideways(original):
+    if options.orient and looks_sideways(_grey(original)):
         # Lines run up and down: ask for the orientation before recognising anything.
         _write(source, target, original, changed=not keep, is_jpeg=is_jpeg)
         turned, _confidence = engine.detect_orientation(target)
         checked = True
     image, skew = _straighten(turn(original, turned), options.deskew)
-    if options.orient and not checked and looks_upside_down(image):
+    if options.orient and not checked and looks_upside_down(_grey(image)):
         _write(source, target, image, changed=bool(skew) or not keep, is_jpeg=is_jpeg)
         turned, _confidence = engine.detect_orientation(target)
         checked = True

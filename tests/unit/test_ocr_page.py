@@ -75,3 +75,12 @@ def test_landscape_page_is_checked_even_when_read_well(tmp_path: Path) -> None:
     im.save(tmp_path / "wide.png")
     outcome = ocr_page(engine, tmp_path / "wide.png", tmp_path / "out", PageOptions())
     assert engine.orientation_calls == 1 and outcome.turned == 0
+
+
+def test_colour_pages_are_handled(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    im = Image.new("RGB", (400, 560), (255, 250, 240))
+    ImageDraw.Draw(im).rectangle((20, 10, 379, 60), fill=(10, 10, 80))
+    im.save(tmp_path / "colour.png")
+    outcome = ocr_page(engine, tmp_path / "colour.png", tmp_path / "out", PageOptions())
+    assert outcome.turned == 0 and engine.recognized == [True]
