@@ -70,6 +70,7 @@ class Container:
             self.settings.work_dir,
             self.limits,
             classifier=self.classifier,
+            drop_blank=self.settings.drop_blank_pages,
         )
 
     @cached_property

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     model_cache: Path | None = Field(
         None, description="Folder sharing the initial classifier between data directories."
     )
+    drop_blank_pages: bool = Field(
+        False, description="Leave blank backs out of the searchable PDFs (they stay on record)."
+    )
     render_timeout: float = Field(
         60.0, description="Seconds before rendering one PDF page is abandoned (content bombs)."
     )

@@ -231,10 +231,15 @@ def test_batch_is_split_by_cover_and_separator_sheets(world: World, tmp_path: Pa
     x, y = "000.00.12.H56-260302-0001", "000.00.12.H56-260302-0002"
     texts = [
         "trang lẻ đầu lô",
-        f"COVER:{x}", "tờ khai khai sinh", "giấy chứng sinh",
-        "SEP:can_cuoc", "căn cước công dân", "BLANK",
-        f"COVER:{y}", "đơn đăng ký đất đai",
-    ]  # fmt: skip
+        f"COVER:{x}",
+        "tờ khai khai sinh",
+        "giấy chứng sinh",
+        "SEP:can_cuoc",
+        "căn cước công dân",
+        "BLANK",
+        f"COVER:{y}",
+        "đơn đăng ký đất đai",
+    ]
     batch, messages, _ = world.upload({"ca-ngay.pdf": pdf_of_pages(tmp_path, texts)})
     ran = world.drain(messages)
     assert [m.task for m in ran].count("group_source") == 1
@@ -282,9 +287,11 @@ def test_covered_documents_join_their_dossier_now_or_at_reception(
 
     def reception() -> str:
         request = ReceptionRequest(
-            "1.001193", Person("Phan Văn Tú", "001203004567"), Channel.DIRECT,
+            "1.001193",
+            Person("Phan Văn Tú", "001203004567"),
+            Channel.DIRECT,
             datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
-        )  # fmt: skip
+        )
         code = receive(world.uow, working_calendar, "000.00.12.H56", request, None).code
         attach_waiting(world.uow, code)
         return code
@@ -309,3 +316,20 @@ def test_file_of_only_sheets_fails_clearly(world: World, tmp_path: Path) -> None
     world.drain(messages)
     [doc] = world.progress(batch)["documents"]
     assert doc["status"] == "failed" and "tờ bìa" in doc["error"]
+
+
+def test_blank_backs_can_be_left_out_of_the_pdf(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    world.pipeline._drop_blank = True
+    batch, messages, _ = world.upload(
+        {"a.pdf": pdf_of_pages(tmp_path, ["mặt trước", "BLANK", "trang hai"])}
+    )
+    world.drain(messages)
+    [doc] = world.progress(batch)["documents"]
+    assert doc["pages"] == 3 and doc["blank_pages"] == [2]  # still recorded
+    with world.uow() as uow:
+        from records.model import Document
+
+        key = uow.session.get(Document, doc["id"]).pdf_sha256
+    assert len(pikepdf.open(io.BytesIO(world.store.get_bytes(key))).pages) == 2
+    world.engine.dispose()
