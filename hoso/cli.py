@@ -217,11 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     wt.add_argument("--json", action="store_true", help="one JSON object per batch")
     wt.set_defaults(func=cmd_watch)
 
+    from hoso.classifier_cli import add_parsers as add_classifier_parsers
     from hoso.dossiers_cli import add_parsers
     from signing.cli import add_parsers as add_signing_parsers
 
     add_parsers(sub)
     add_signing_parsers(sub)
+    add_classifier_parsers(sub)
 
     m = sub.add_parser("migrate", help="bring the database schema up to date")
     m.set_defaults(func=cmd_migrate)

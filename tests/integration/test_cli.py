@@ -146,8 +146,10 @@ def test_born_digital_pdf_keeps_its_own_text(tmp_path: Path) -> None:
     pdf = tmp_path / "quyet-dinh.pdf"
     c = canvas.Canvas(str(pdf))
     c.setFont("DejaVu", 11)
-    lines = ["QUYẾT ĐỊNH về việc cấp Giấy chứng nhận quyền sử dụng đất",
-             "Ông Nguyễn Văn Hưởng, số định danh 001203004567, thửa đất số 123"]  # fmt: skip
+    lines = [
+        "QUYẾT ĐỊNH về việc cấp Giấy chứng nhận quyền sử dụng đất",
+        "Ông Nguyễn Văn Hưởng, số định danh 001203004567, thửa đất số 123",
+    ]
     for i, line in enumerate(lines):
         c.drawString(72, 700 - 20 * i, line)
     c.showPage()
@@ -171,3 +173,14 @@ def test_documents_are_classified_with_fields(tmp_path: Path) -> None:
     assert doc["type"] == "giay_uy_quyen" and doc["type_confidence"] >= 0.7
     assert doc["fields"]["cccd"] in truth and len(doc["fields"]["cccd"]) == 12
     assert doc["fields"]["ho_ten"] in truth
+
+
+def test_classifier_commands(tmp_path: Path) -> None:
+    env = hoso_env(tmp_path / "data")
+    first = json.loads(run_hoso(["classifier", "status", "--json"], env).stdout)["version"]
+    retrained = json.loads(run_hoso(["classifier", "retrain", "--json"], env).stdout)
+    assert retrained["corrections_used"] == 0 and retrained["version"]
+    back = json.loads(run_hoso(["classifier", "rollback", "--json"], env).stdout)
+    assert back["version"] == first
+    none_left = run_hoso(["classifier", "rollback"], env)
+    assert none_left.returncode == 2 and "Không có mô hình cũ" in none_left.stderr
