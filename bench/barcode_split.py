@@ -82,9 +82,7 @@ def main() -> None:
     wrong = sum(g != k for g, (k, _) in zip(got, batch, strict=True))
     rate, naive_rate = len(batch) / ours, len(batch) / naive
     kinds = [k for k, _ in batch]
-    print(
-        f"pages: {len(batch)} (300 dpi; kinds {dict((k, kinds.count(k)) for k in KINDS)})"
-    )
+    print(f"pages: {len(batch)} (300 dpi; kinds {dict((k, kinds.count(k)) for k in KINDS)})")
     print(f"hoso classify (half size, QR + Code 128, blank check): {rate:7.1f} pages/s")
     print(f"naive zxing-cpp (full size, all formats, no blank check): {naive_rate:7.1f} pages/s")
     print(f"ratio hoso / naive: {rate / naive_rate:.2f}x; misclassified: {wrong}")
