@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,9 +37,24 @@ log = logging.getLogger("hoso.api")
 Dispatch = Callable[[list[Message]], None]
 
 
-def create_app(container: Container, dispatch: Dispatch) -> FastAPI:
+def create_app(
+    container: Container, dispatch: Dispatch, on_shutdown: Callable[[], None] | None = None
+) -> FastAPI:
+    """``on_shutdown`` runs when the server stops gracefully (before uvicorn re-raises a
+    SIGTERM, which would skip any ``finally`` in the caller)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if on_shutdown is not None:
+            on_shutdown()
+
     app = FastAPI(
-        title="hoso", version="0.1.0", docs_url="/api/docs", openapi_url="/api/openapi.json"
+        title="hoso",
+        version="0.1.0",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
     app.state.container = container
     app.state.dispatch = dispatch

@@ -72,10 +72,17 @@ def serve(host: str, port: int, workers: int | None) -> None:
         preexec_fn=die_with_parent,
     )
     watcher = None
+
+    def shut_down() -> None:
+        """Runs from the app's shutdown (SIGTERM included) and, to be sure, at the end."""
+        if watcher is not None:
+            watcher.stop()
+        stop(worker)
+
     try:
         from api.app import create_app
 
-        app = create_app(container, lambda messages: send(celery, messages))
+        app = create_app(container, lambda messages: send(celery, messages), shut_down)
         if settings.watch_dir is not None:
             from hoso.watch import WatchThread
 
@@ -84,6 +91,4 @@ def serve(host: str, port: int, workers: int | None) -> None:
         print(f"hoso đang chạy: http://{host}:{port}/ (dữ liệu: {settings.data_dir})", flush=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
-        if watcher is not None:
-            watcher.stop()
-        stop(worker)
+        shut_down()
