@@ -29,12 +29,14 @@ class FieldIn(BaseModel):
 @router.post("/api/documents/{doc_id}/type")
 def set_type(doc_id: int, body: TypeIn, user: User, box: Box) -> dict[str, Any]:
     correct_type(box.uow, doc_id, body.type, user_id=user.id)
+    box.pipeline.reindex_document(doc_id)  # filters and facets follow the correction
     return {"id": doc_id, "type": body.type.strip(), "needs_review": False}
 
 
 @router.post("/api/documents/{doc_id}/fields")
 def set_field(doc_id: int, body: FieldIn, user: User, box: Box) -> dict[str, Any]:
     correct_field(box.uow, doc_id, body.key.strip(), body.value, user_id=user.id)
+    box.pipeline.reindex_document(doc_id)
     return {"id": doc_id, "key": body.key.strip(), "value": " ".join(body.value.split())}
 
 

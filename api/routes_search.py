@@ -61,6 +61,7 @@ def search(
                 "batch_id": h.batch_id,
                 "source": h.source,
                 "page": h.page,
+                "type": h.doc_type,
                 "score": round(h.score, 4),
                 "snippet": h.snippet_html,
                 "document_url": f"/documents/{h.document_id}#page-{h.page}",

@@ -34,6 +34,12 @@ def statistics_page(request: Request, user: User) -> HTMLResponse:
     return _page(request, "statistics.html", user)
 
 
+@router.get("/soat-xet")
+def review_page(request: Request, user: User) -> HTMLResponse:
+    """Documents the classifier was unsure about; admins retrain or roll back."""
+    return _page(request, "review.html", user)
+
+
 @router.get("/tra-cuu")
 def lookup_page(request: Request, box: Box) -> HTMLResponse:
     """Public (kiosk, the receipt's QR link): no login, never looks at who is asking.

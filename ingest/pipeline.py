@@ -361,6 +361,32 @@ class Pipeline:
             attach_to_dossier(self._uow, dossier_code, doc_id)
         return []
 
+    def reindex_document(self, doc_id: int) -> None:
+        """Index a finished document again, e.g. after a clerk corrected its type or ID."""
+        with self._uow() as uow:
+            doc = uow.session.get(Document, doc_id)
+            if doc is None or doc.status != DocumentStatus.DONE:
+                return
+            source = uow.session.get(SourceFile, doc.source_file_id)
+            assert source is not None
+            pages = [p for p in self._pages(uow, doc_id) if p.kind == "page" and p.text_sha256]
+            fields = doc.fields or {}
+            cccd = (str(fields["cccd"]["value"]),) if "cccd" in fields else ()
+            entries = [
+                PageEntry(
+                    document_id=doc_id,
+                    page=p.number or 0,
+                    batch_id=doc.batch_id,
+                    source=source.filename,
+                    created=doc.created,
+                    doc_type=doc.doc_type,
+                    cccd=cccd,
+                    text=self._store.get_bytes(p.text_sha256).decode("utf-8"),  # type: ignore[arg-type]
+                )
+                for p in pages
+            ]
+        self._index().add_pages(entries)
+
     def _understand(
         self, texts: list[str], sheet_type: str | None
     ) -> tuple[str | None, float | None, bool, dict[str, dict[str, object]] | None]:

@@ -49,7 +49,15 @@ class MemoryIndex:
                 continue
             score = float(sum(page_words.count(w) for w in words))
             matches.append(
-                Hit(e.document_id, e.page, e.batch_id, e.source, score, html.escape(e.text[:240]))
+                Hit(
+                    e.document_id,
+                    e.page,
+                    e.batch_id,
+                    e.source,
+                    score,
+                    html.escape(e.text[:240]),
+                    e.doc_type,
+                )
             )
         matches.sort(key=lambda h: (-h.score, h.document_id, h.page))
         window = matches[query.offset : query.offset + query.limit]

@@ -46,6 +46,7 @@ class Hit:
     source: str
     score: float
     snippet_html: str  # the original text, matched words in <b>…</b>, everything else escaped
+    doc_type: str | None = None
 
 
 @dataclass(frozen=True)

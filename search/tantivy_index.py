@@ -154,6 +154,7 @@ class TantivyIndex:
                     source=doc["source"][0],
                     score=float(score),
                     snippet_html=snippets.snippet_from_doc(doc).to_html(),
+                    doc_type=(doc["doc_type"] or [None])[0] or None,
                 )
             )
         buckets = searcher.aggregate(full, {"types": {"terms": {"field": "doc_type", "size": 50}}})

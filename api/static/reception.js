@@ -1,5 +1,8 @@
 /* Reception page (/tiep-nhan): choose the procedure, tick the documents handed in, enter the
- * applicant, POST /api/dossiers, then show the code, the appointment and the receipt link. */
+ * applicant, POST /api/dossiers, then show the code, the appointment and the receipt link.
+ * Once a full 12-digit ID is typed, what the centre already holds about that person
+ * (GET /api/citizens/{id}) is offered: fill in the known details, reuse documents already
+ * digitised (sent as reused_document_ids: not scanned again), earlier dossiers. */
 "use strict";
 
 (() => {
@@ -219,6 +222,152 @@
     input.addEventListener("input", () => idHint(input, hint, base));
   }
 
+  // ---- what the centre already holds about the applicant --------------------------------
+
+  const C = hosoClassify;
+  const citizenBox = $("citizen");
+  const reused = new Set(); // ids of digitised documents to reuse
+  let citizenFor = ""; // the ID number shown in citizenBox
+  let citizenSeq = 0;
+  let citizenTimer = null;
+
+  function forgetCitizen() {
+    citizenFor = "";
+    citizenSeq += 1;
+    reused.clear();
+    citizenBox.hidden = true;
+    clear(citizenBox);
+  }
+
+  async function lookupCitizen() {
+    const v = $("applicant-id").value.trim();
+    if (!/^\d{12}$/.test(v)) {
+      if (citizenFor) forgetCitizen();
+      return;
+    }
+    if (v === citizenFor) return;
+    forgetCitizen();
+    citizenFor = v;
+    const mine = citizenSeq;
+    citizenBox.hidden = false;
+    citizenBox.append(el("p", { class: "muted", text: "Đang tra cứu hồ sơ, giấy tờ đã có của công dân…" }));
+    let body;
+    try {
+      body = await api(`/api/citizens/${encodeURIComponent(v)}`);
+    } catch (e) {
+      if (mine !== citizenSeq) return;
+      clear(citizenBox).append(message(e.status === 400 ? "notice" : "error", `Không tra cứu được số định danh: ${e.message}`));
+      return;
+    }
+    if (mine !== citizenSeq) return;
+    renderCitizen(body);
+  }
+
+  function renderCitizen(c) {
+    clear(citizenBox);
+    const docs = c.documents || [];
+    const reusable = c.reusable || docs.filter((d) => d.reusable);
+    const dossiers = c.dossiers || [];
+    if (!c.applicant && !docs.length && !dossiers.length) {
+      citizenBox.append(
+        el("p", { class: "muted", id: "citizen-none", text: "Chưa có hồ sơ hay giấy tờ số hóa nào của số định danh này." }),
+      );
+      return;
+    }
+    citizenBox.append(el("h3", { text: "Thông tin đã có của công dân" }));
+    const a = c.applicant;
+    if (a) {
+      const known = [a.name, a.address, a.phone].filter(Boolean).join(" · ");
+      const fill = el("button", {
+        type: "button",
+        class: "secondary small",
+        id: "citizen-prefill",
+        text: "Điền thông tin đã có",
+        on: {
+          click: () => {
+            if (a.name) $("applicant-name").value = a.name;
+            if (a.address) $("applicant-address").value = a.address;
+            if (a.phone) $("applicant-phone").value = a.phone;
+            fill.textContent = "Đã điền thông tin";
+            fill.disabled = true;
+          },
+        },
+      });
+      citizenBox.append(el("p", { id: "citizen-known" }, el("span", { text: known }), " ", fill));
+    }
+    if (reusable.length) {
+      const list = el("ul", { class: "checklist reuse-list", id: "reuse-list" });
+      for (const d of reusable) {
+        const id = `reuse-${d.id}`;
+        list.append(
+          el(
+            "li",
+            {},
+            el("input", {
+              type: "checkbox",
+              id,
+              value: d.id,
+              checked: reused.has(d.id),
+              on: {
+                change: (e) => {
+                  if (e.target.checked) reused.add(d.id);
+                  else reused.delete(d.id);
+                },
+              },
+            }),
+            el(
+              "label",
+              { attrs: { for: id } },
+              el("span", { class: "doc-name", text: C.typeLabel(d.type) }),
+              el("span", { class: "doc-meta", text: ` ${d.source || `Tài liệu số ${d.id}`}` }),
+            ),
+            el("a", { href: `/documents/${d.id}`, target: "_blank", rel: "noopener", text: "Xem" }),
+          ),
+        );
+      }
+      citizenBox.append(
+        el(
+          "fieldset",
+          { class: "docs" },
+          el("legend", { text: "Dùng lại giấy tờ đã số hóa — không cần quét lại" }),
+          list,
+        ),
+      );
+    }
+    const others = docs.length - reusable.length;
+    if (others > 0) {
+      citizenBox.append(
+        el("p", { class: "hint", text: `Còn ${others} giấy tờ đã số hóa khác của công dân (loại không dùng lại được).` }),
+      );
+    }
+    if (dossiers.length) {
+      const SHOWN = 5;
+      const names = new Map(procs.map((p) => [p.code, p.name]));
+      const list = el("ul", { class: "earlier", id: "citizen-dossiers" });
+      for (const d of dossiers.slice(0, SHOWN)) {
+        list.append(
+          el(
+            "li",
+            {},
+            el("a", { class: "code", href: `/ho-so/${encodeURIComponent(d.code)}`, target: "_blank", rel: "noopener", text: d.code }),
+            ` — ${names.get(d.procedure_code) || d.procedure_code} — `,
+            D.badge(d.status, d.status_vi),
+            el("span", { class: "muted", text: ` (tiếp nhận ${hoso.formatDate(d.received)})` }),
+          ),
+        );
+      }
+      citizenBox.append(el("p", { class: "hint", text: `Hồ sơ trước đây (${dossiers.length}):` }), list);
+      if (dossiers.length > SHOWN) {
+        citizenBox.append(el("p", { class: "hint", text: `và ${dossiers.length - SHOWN} hồ sơ cũ hơn.` }));
+      }
+    }
+  }
+
+  $("applicant-id").addEventListener("input", () => {
+    clearTimeout(citizenTimer);
+    citizenTimer = setTimeout(lookupCitizen, 250);
+  });
+
   hasAuthorised.addEventListener("change", () => {
     authorised.hidden = !hasAuthorised.checked;
     if (hasAuthorised.checked) $("authorised-name").focus();
@@ -359,7 +508,8 @@
       applicant,
       channel: form.querySelector("input[name=channel]:checked").value,
       received_documents: receivedDocuments(p),
-      document_ids: Array.from(attached),
+      document_ids: Array.from(attached).filter((d) => !reused.has(d)),
+      reused_document_ids: Array.from(reused),
     };
     if (hasAuthorised.checked) body.authorised = person("authorised");
 
@@ -415,6 +565,7 @@
   $("new-reception").addEventListener("click", () => {
     form.reset();
     attached.clear();
+    forgetCitizen();
     clear(attachDocs);
     batchSelect.value = "";
     attachSummary();

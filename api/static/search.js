@@ -1,6 +1,7 @@
-/* Search page. The query lives in the URL (?q=&batch=&date_from=&date_to=&offset=) so that
+/* Search page. The query lives in the URL (?q=&doc_type=&cccd=&batch=&date_from=&date_to=&offset=) so that
  * Back/Forward and shared links work. Snippets are the only API strings inserted as HTML:
- * the API escapes the original text and adds <b> around matched words. */
+ * the API escapes the original text and adds <b> around matched words. The type facets are
+ * chips: clicking one filters by that type (clicking the chosen one again removes it). */
 "use strict";
 
 (() => {
@@ -10,6 +11,11 @@
   const form = $("search-form");
   const q = $("q");
   const batch = $("batch");
+  const docType = $("doc_type");
+  const cccd = $("cccd");
+  const facets = $("facets");
+  const C = hosoClassify;
+  C.typeOptions(docType, "", "Tất cả loại giấy tờ");
   const from = $("date_from");
   const to = $("date_to");
   const statusBox = $("search-status");
@@ -59,6 +65,12 @@
   function paramsFromUrl() {
     const p = new URLSearchParams(location.search);
     q.value = p.get("q") || "";
+    const t = p.get("doc_type") || "";
+    if (t && !Array.from(docType.options).some((o) => o.value === t)) {
+      docType.append(el("option", { value: t, text: C.typeLabel(t) }));
+    }
+    docType.value = t;
+    cccd.value = p.get("cccd") || "";
     from.value = toDisplay(p.get("date_from"));
     to.value = toDisplay(p.get("date_to"));
     const b = p.get("batch") || "";
@@ -72,6 +84,8 @@
   function query() {
     const p = new URLSearchParams();
     p.set("q", q.value.trim());
+    if (docType.value) p.set("doc_type", docType.value);
+    if (cccd.value.trim()) p.set("cccd", cccd.value.trim());
     if (batch.value) p.set("batch", batch.value);
     if (dateParam(from)) p.set("date_from", dateParam(from));
     if (dateParam(to)) p.set("date_to", dateParam(to));
@@ -91,7 +105,8 @@
     clear(results);
     pager.hidden = true;
     const text = q.value.trim();
-    if (!text) {
+    if (!text && !docType.value && !cccd.value.trim()) {
+      renderFacets(null);
       clear(statusBox);
       if (new URLSearchParams(location.search).has("q")) {
         statusBox.append(message("notice", "Hãy nhập từ khóa cần tìm."));
@@ -119,7 +134,8 @@
       return;
     }
     if (mine !== seq) return;
-    render(body, text);
+    render(body, describe(text));
+    renderFacets(body.facets && body.facets.type);
   }
 
   /** The API's snippet is escaped text with <b> around matches. It is parsed in an inert
@@ -135,6 +151,51 @@
     return p;
   }
 
+  /** What was searched for, in words: the text and the filters given outside the box. */
+  function describe(text) {
+    const parts = [];
+    if (text) parts.push(`“${text}”`);
+    if (docType.value) parts.push(`loại “${C.typeLabel(docType.value)}”`);
+    if (cccd.value.trim()) parts.push(`số định danh ${cccd.value.trim()}`);
+    return parts.join(", ");
+  }
+
+  function renderFacets(counts) {
+    clear(facets);
+    const entries = Object.entries(counts || {}).filter(([, n]) => n > 0);
+    if (!entries.length && !docType.value) {
+      facets.hidden = true;
+      return;
+    }
+    facets.hidden = false;
+    entries.sort((a, b) => b[1] - a[1] || C.typeLabel(a[0]).localeCompare(C.typeLabel(b[0]), "vi"));
+    if (docType.value && !entries.some(([code]) => code === docType.value)) entries.unshift([docType.value, 0]);
+    facets.append(el("span", { class: "muted", text: "Loại giấy tờ:" }));
+    for (const [code, n] of entries) {
+      const on = code === docType.value;
+      facets.append(
+        el(
+          "button",
+          {
+            type: "button",
+            class: "chip",
+            title: on ? "Bỏ lọc theo loại này" : "Chỉ xem loại này",
+            attrs: { "aria-pressed": on ? "true" : "false", "data-type": code },
+            on: {
+              click: () => {
+                docType.value = on ? "" : code;
+                offset = 0;
+                navigate();
+              },
+            },
+          },
+          C.typeLabel(code),
+          el("span", { class: "n", text: String(n) }),
+        ),
+      );
+    }
+  }
+
   function render(body, text) {
     clear(statusBox);
     const total = body.total || 0;
@@ -147,7 +208,7 @@
         statusBox.append(
           message(
             "notice",
-            `Không tìm thấy kết quả nào cho “${text}”. Hãy thử từ khóa khác, ít từ hơn, hoặc bỏ bớt bộ lọc.`,
+            `Không tìm thấy kết quả nào cho ${text}. Hãy thử từ khóa khác, ít từ hơn, hoặc bỏ bớt bộ lọc.`,
           ),
         );
       }
@@ -160,7 +221,7 @@
           { class: "summary", id: "search-summary" },
           el("strong", { text: `Tìm thấy ${total} kết quả` }),
           total > body.hits.length ? ` (đang xem ${first}–${last})` : "",
-          ` cho “${text}”.`,
+          ` cho ${text}.`,
         ),
       );
     }
@@ -195,16 +256,20 @@
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     offset = 0;
-    if (!q.value.trim()) {
+    if (!q.value.trim() && !docType.value && !cccd.value.trim()) {
       clear(results);
       pager.hidden = true;
-      clear(statusBox).append(message("notice", "Hãy nhập từ khóa cần tìm."));
+      clear(statusBox).append(message("notice", "Hãy nhập từ khóa cần tìm, hoặc chọn loại giấy tờ / nhập số định danh."));
+      renderFacets(null);
       q.focus();
       return;
     }
     navigate();
   });
+  docType.addEventListener("change", () => form.requestSubmit());
   $("reset-filters").addEventListener("click", () => {
+    docType.value = "";
+    cccd.value = "";
     batch.value = "";
     from.value = "";
     to.value = "";

@@ -80,3 +80,16 @@ def test_field_boxes_for_highlighting(api: Api, tmp_path: Path) -> None:
     cccd = fields["cccd"]
     assert cccd["value"] == ID and cccd["page"] == 1
     assert cccd["boxes"] and all(b["width"] > 0 for b in cccd["boxes"])
+
+
+def test_a_corrected_type_is_what_search_filters_on(api: Api, tmp_path: Path) -> None:
+    doc = upload(api, tmp_path, [f"Số định danh: {ID} Họ và tên: Đỗ Văn Nam"])
+    staff = api.h("staff")
+    api.client.post(f"/api/documents/{doc}/type", json={"type": "khac"}, headers=staff)
+    found = api.client.get("/api/search", params={"q": "nam"}, headers=staff).json()
+    assert found["facets"]["type"] == {"khac": 1} and found["hits"][0]["type"] == "khac"
+    api.client.post(
+        f"/api/documents/{doc}/fields", json={"key": "cccd", "value": "079301000001"}, headers=staff
+    )
+    moved = api.client.get("/api/search", params={"q": "cccd:079301000001"}, headers=staff).json()
+    assert moved["total"] == 1
