@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -75,8 +76,8 @@ def create_app(
         return JSONResponse({"error": f"Dữ liệu gửi lên không hợp lệ: {fields}"}, status_code=422)
 
     @app.get("/api/health", include_in_schema=False)
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def health() -> dict[str, object]:
+        return {"status": "ok", "pid": os.getpid()}
 
     app.state.limiter = routes_public.RateLimiter()
     routers = (

@@ -82,33 +82,43 @@ class LiveServer:
         raise AssertionError(f"batch {batch_id} not done after {timeout} s: {progress}")
 
 
+def _started(proc: subprocess.Popen[bytes], url: str) -> bool:
+    """Wait for our server's health answer (its pid: another one may hold the port)."""
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            health = httpx.get(f"{url}/api/health", timeout=1)
+            if health.status_code == 200 and health.json().get("pid") == proc.pid:
+                return True
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
 @contextmanager
 def running_server(data_dir: Path, env: dict[str, str]) -> Iterator[LiveServer]:
     """``hoso serve`` (API + Celery worker) on a free port until the block ends."""
     tokens = {role: add_user(env, role, role) for role in ("clerk", "staff", "leader", "admin")}
-    port = free_port()
     log = (data_dir / "serve.log").open("w")
     cwd = data_dir.parent / f"{data_dir.name}-cwd"  # must stay empty: data only in data_dir
     cwd.mkdir()
-    proc = subprocess.Popen(
-        [*HOSO, "serve", "--port", str(port)],
-        env=env,
-        cwd=cwd,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("hoso serve did not start:\n" + (data_dir / "serve.log").read_text())
-        time.sleep(0.2)
+    for _attempt in range(3):  # a free port can be taken by someone else before we bind it
+        port = free_port()
+        proc = subprocess.Popen(
+            [*HOSO, "serve", "--port", str(port)],
+            env=env,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        if _started(proc, url):
+            break
+        proc.kill()
+        proc.wait()
+    else:
+        raise RuntimeError("hoso serve did not start:\n" + (data_dir / "serve.log").read_text())
     try:
         yield LiveServer(url=url, data_dir=data_dir, env=env, tokens=tokens)
     finally:
