@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import RESOURCES, LiveServer
+from tests.conftest import RESOURCES, LiveServer, hoso_env, running_server
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +45,15 @@ def browser() -> Iterator[Browser]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """This module's own ``hoso serve``: it uploads the same scan as other browser tests,
+    which would then be a duplicate on a shared server, and it retrains the classifier."""
+    data_dir = tmp_path_factory.mktemp("classify-data")
+    with running_server(data_dir, hoso_env(data_dir)) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +179,10 @@ def test_review_page_for_admin(browser: Browser, live_server: LiveServer, scan: 
     expect(page.get_by_role("heading", name="Soát xét phân loại giấy tờ")).to_be_visible()
     expect(page.locator("#model-version")).not_to_have_text("…")
     page.get_by_role("button", name="Huấn luyện lại").click()
-    expect(page.locator("#model-status .success")).to_contain_text("lần sửa của cán bộ")
+    # retraining takes several seconds (more on a busy machine)
+    expect(page.locator("#model-status .success")).to_contain_text(
+        "lần sửa của cán bộ", timeout=120_000
+    )
     page.context.close()
     clerk = login(browser, live_server, "clerk", "/soat-xet")
     expect(clerk.locator("#review-status")).not_to_contain_text("Đang tải")
