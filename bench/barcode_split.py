@@ -49,7 +49,7 @@ def pages(n: int, tmp: Path) -> list[tuple[str, np.ndarray]]:
     rng = np.random.default_rng(7)
     out: list[tuple[str, np.ndarray]] = []
     for i in range(n):
-        kind = KINDS[i % 4] if i % 2 == 0 else "page"  # half text pages, the rest mixed
+        kind = KINDS[(i // 2) % 4] if i % 2 == 0 else "page"  # half text pages, the rest mixed
         if kind == "cover":
             out.append((kind, cover))
         elif kind == "separator":
