@@ -11,7 +11,6 @@ Screenshots go to the pytest temp dir (or $HOSO_SCREENSHOTS).
 from __future__ import annotations
 
 import functools
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -19,37 +18,17 @@ from pathlib import Path
 
 import img2pdf
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.conftest import RESOURCES, LiveServer, hoso_env, running_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 JPEG = RESOURCES / "synth" / "jpeg"
 TIMEOUT_MS = 15_000
 REDO_MS = 60_000  # re-assembly (and re-recognition of a turned page) by the worker
 FIRST = "Phan Thanh Việt"  # on synthetic page 1
 THIRD = "Bùi Văn Giang"  # on synthetic page 3
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +38,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     data_dir = tmp_path_factory.mktemp("editing-data")
     with running_server(data_dir, hoso_env(data_dir)) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def screens(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if wanted := os.environ.get("HOSO_SCREENSHOTS"):
-        Path(wanted).mkdir(parents=True, exist_ok=True)
-        return Path(wanted)
-    return tmp_path_factory.mktemp("screens")
 
 
 @functools.cache

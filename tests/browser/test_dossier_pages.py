@@ -7,50 +7,21 @@ lookup and rating. Screenshots go to the pytest temp dir (or HOSO_SCREENSHOTS).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 TIMEOUT_MS = 15_000
 BIRTH = "1.001193"  # Đăng ký khai sinh
 OFFICIAL_TIME = re.compile(r"^\d{2} giờ \d{2} phút, ngày \d{2}/\d{2}/\d{4}$")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def screens(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if wanted := os.environ.get("HOSO_SCREENSHOTS"):
-        Path(wanted).mkdir(parents=True, exist_ok=True)
-        return Path(wanted)
-    return tmp_path_factory.mktemp("dossier-screens")
 
 
 def new_context(browser: Browser, live_server: LiveServer) -> BrowserContext:

@@ -7,51 +7,21 @@ pipeline (so the "Thử lại" button shows). Screenshots go to the pytest temp 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import RESOURCES, LiveServer
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 SCAN = RESOURCES / "synth" / "jpeg" / "page-0001.jpg"  # "Họ và tên: Bà Nguyễn Minh Thủy"
 TIMEOUT_MS = 15_000
 OCR_TIMEOUT_MS = 120_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def screens(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Screenshots of each page; HOSO_SCREENSHOTS=dir keeps them somewhere stable."""
-    if wanted := os.environ.get("HOSO_SCREENSHOTS"):
-        Path(wanted).mkdir(parents=True, exist_ok=True)
-        return Path(wanted)
-    return tmp_path_factory.mktemp("screens")
 
 
 def new_context(browser: Browser, live_server: LiveServer) -> BrowserContext:
