@@ -19,8 +19,14 @@ from search import SearchQuery
 router = APIRouter()
 
 #: document types worth offering again in a new dossier
-REUSABLE = {"can_cuoc", "giay_chung_nhan_qsdd", "trich_luc_ban_do", "giay_xac_nhan_cu_tru",
-            "giay_chung_sinh", "quyet_dinh"}  # fmt: skip
+REUSABLE = {
+    "can_cuoc",
+    "giay_chung_nhan_qsdd",
+    "trich_luc_ban_do",
+    "giay_xac_nhan_cu_tru",
+    "giay_chung_sinh",
+    "quyet_dinh",
+}
 
 
 @router.get("/api/citizens/{id_number}")
@@ -89,6 +95,10 @@ def _from_fields(number: str, docs: list[dict[str, Any]]) -> dict[str, Any] | No
     for doc in docs:
         f = doc["fields"]
         if f.get("cccd") == number and f.get("ho_ten"):
-            return {"name": f["ho_ten"], "id_number": number, "address": f.get("dia_chi", ""),
-                    "phone": ""}  # fmt: skip
+            return {
+                "name": f["ho_ten"],
+                "id_number": number,
+                "address": f.get("dia_chi", ""),
+                "phone": "",
+            }
     return None

@@ -58,10 +58,13 @@ def split(uows: Uows, doc_id: int, after_page: int) -> tuple[int, list[Message]]
         if not 1 <= after_page < len(pages):
             raise BadInput(f"Chỉ tách được sau trang 1 đến {len(pages) - 1}")
         new = Document(
-            batch_id=doc.batch_id, source_file_id=doc.source_file_id, part=doc.part,
-            dossier_code=doc.dossier_code, doc_type_sheet=doc.doc_type_sheet,
+            batch_id=doc.batch_id,
+            source_file_id=doc.source_file_id,
+            part=doc.part,
+            dossier_code=doc.dossier_code,
+            doc_type_sheet=doc.doc_type_sheet,
             created=doc.created,
-        )  # fmt: skip
+        )
         uow.session.add(new)
         uow.session.flush()
         assert new.id is not None
@@ -130,9 +133,13 @@ def rotate(uows: Uows, doc_id: int, number: int, degrees: int) -> list[Message]:
 
 
 def move_page(
-    uows: Uows, index: Callable[[], SearchIndex], doc_id: int, number: int, target_id: int,
+    uows: Uows,
+    index: Callable[[], SearchIndex],
+    doc_id: int,
+    number: int,
+    target_id: int,
     position: int | None = None,
-) -> list[Message]:  # fmt: skip
+) -> list[Message]:
     """Move one page to another document (at ``position``, default the end). A document
     left without pages goes away."""
     if doc_id == target_id:

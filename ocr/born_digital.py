@@ -40,10 +40,22 @@ def embedded_text(pdf: Path, index: int, *, dpi: int, timeout: float = 60.0) -> 
         if has_images(pdf, index):
             return None
         done = subprocess.run(
-            ["pdftotext", "-bbox-layout", "-enc", "UTF-8", "-f", str(index + 1),
-             "-l", str(index + 1), str(pdf), "-"],
-            capture_output=True, timeout=timeout, check=False,
-        )  # fmt: skip
+            [
+                "pdftotext",
+                "-bbox-layout",
+                "-enc",
+                "UTF-8",
+                "-f",
+                str(index + 1),
+                "-l",
+                str(index + 1),
+                str(pdf),
+                "-",
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except (pikepdf.PdfError, subprocess.TimeoutExpired, OSError, RecursionError):
         return None
     if done.returncode != 0:
@@ -63,8 +75,17 @@ def embedded_text(pdf: Path, index: int, *, dpi: int, timeout: float = 60.0) -> 
                 continue
             x0, y0 = float(w.get("xMin", 0)) * scale, float(w.get("yMin", 0)) * scale
             x1, y1 = float(w.get("xMax", 0)) * scale, float(w.get("yMax", 0)) * scale
-            words.append(Word(text, round(x0), round(y0), max(1, round(x1 - x0)),
-                              max(1, round(y1 - y0)), 100.0, n))  # fmt: skip
+            words.append(
+                Word(
+                    text,
+                    round(x0),
+                    round(y0),
+                    max(1, round(x1 - x0)),
+                    max(1, round(y1 - y0)),
+                    100.0,
+                    n,
+                )
+            )
             texts.append(text)
         if texts:
             lines.append(" ".join(texts))

@@ -24,10 +24,22 @@ def scanned(pdf: bytes, page: int, tmp: Path, *, angle: float) -> Path:
     src = tmp / "sheet.pdf"
     src.write_bytes(pdf)
     subprocess.run(
-        ["pdftoppm", "-r", "200", "-gray", "-png", "-f", str(page), "-l", str(page),
-         "-singlefile", str(src), str(tmp / "raw")],
+        [
+            "pdftoppm",
+            "-r",
+            "200",
+            "-gray",
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(src),
+            str(tmp / "raw"),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     im = Image.open(tmp / "raw.png").convert("L").rotate(angle, fillcolor=255)
     noisy = np.clip(
         np.asarray(im, dtype=np.int16)
@@ -120,8 +132,11 @@ def test_forty_page_day_scan_splits_exactly(tmp_path: Path) -> None:
         + ["B", "p", "p", "p", "b"]
         + ["C", "p", "S2", "p", "p", "b"]
         + ["D", "p", "p", "p", "p", "b"]
-        + ["E"] + ["p"] * 6 + ["b"] + ["p"] * 7
-    )  # fmt: skip
+        + ["E"]
+        + ["p"] * 6
+        + ["b"]
+        + ["p"] * 7
+    )
     assert len(layout) == 40 and layout.count("b") == 6 and layout.count("p") == 27
     files: list[Path] = []
     for i, item in enumerate(layout):
@@ -141,8 +156,10 @@ def test_forty_page_day_scan_splits_exactly(tmp_path: Path) -> None:
     batch = tmp_path / "ca-ngay.pdf"
     batch.write_bytes(img2pdf.convert([str(p) for p in files]))
     out = json.loads(run_hoso(["ingest", str(batch), "--json"], hoso_env(tmp_path / "data")).stdout)
-    got = [(d["dossier_code"], d["doc_type_sheet"], d["pages"], d["blank_pages"], d["status"])
-           for d in out["documents"]]  # fmt: skip
+    got = [
+        (d["dossier_code"], d["doc_type_sheet"], d["pages"], d["blank_pages"], d["status"])
+        for d in out["documents"]
+    ]
     a, b, c, d, e = codes
     assert got == [
         (a, None, 4, [3], "done"),
