@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
+from api.batch_answers import batch_answer, check_language, entry_of
 from api.deps import Box, Clerk, User
 from api.multipart import UploadSink, boundary_of
-from api.routes_resumable import batch_answer, check_language, entry_of
 from ingest.progress import batch_progress
 from records.errors import BadInput, HosoError
 from records.model import Batch, Document

@@ -25,7 +25,7 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,12 +38,13 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from api.batch_answers import batch_answer, check_language, entry_of
 from api.deps import Box, Clerk
 from api.multipart import MAX_FILES
 from hoso.bootstrap import Container
 from ingest.pipeline import Message
 from ingest.upload import FileIntake, Received, clean_filename, create_batch
-from records.errors import BadInput, Conflict, FileTooLarge, HosoError, NotFound, UnsupportedFile
+from records.errors import BadInput, Conflict, FileTooLarge, HosoError, NotFound
 from storage.port import CHUNK
 
 log = logging.getLogger("hoso.api.uploads")
@@ -216,52 +217,6 @@ class UploadDir:
 
 def uploads_of(box: Container) -> UploadDir:
     return UploadDir(box.settings.data_dir / "uploads")
-
-
-# -- shared with POST /api/batches (routes_batches should import these) ---------------
-
-LANGUAGE_CHARS = set("abcdefghijklmnopqrstuvwxyz_+")
-
-
-def check_language(value: object, default: str) -> str:
-    """A batch's OCR languages (``vie``, ``vie+eng``), checked before any work starts."""
-    lang = str(value or default).strip()
-    if not lang or not set(lang) <= LANGUAGE_CHARS or len(lang) > 50:
-        raise BadInput(f"Ngôn ngữ nhận dạng '{lang}' không hợp lệ (ví dụ: vie, vie+eng)")
-    return lang
-
-
-def entry_of(received: Received) -> tuple[str, dict[str, Any]]:
-    """Where one received file goes in a batch answer (``accepted``, ``duplicates`` or
-    ``errors``) and what is said about it."""
-    if received.error:
-        return "errors", {"source": received.filename, "message": received.error}
-    if received.duplicate:
-        d = received.duplicate
-        return "duplicates", {
-            "source": received.filename,
-            "message": d.message,
-            "duplicate_of": d.source_id,
-            "document_id": d.document_id,
-            "batch_id": d.batch_id,
-        }
-    return "accepted", {"source": received.filename, "source_id": received.source_id}
-
-
-def batch_answer(
-    batch_id: int | None, entries: Iterable[tuple[str, dict[str, Any]]]
-) -> dict[str, Any]:
-    """``{id, url, accepted, duplicates, errors}``; 4xx naming each file when none of
-    them was accepted (a new file or a duplicate)."""
-    answer: dict[str, Any] = {"accepted": [], "duplicates": [], "errors": []}
-    for kind, entry in entries:
-        answer[kind].append(entry)
-    if batch_id is None or (not answer["accepted"] and not answer["duplicates"]):
-        refused = "; ".join(f"{e['source']}: {e['message']}" for e in answer["errors"])
-        if batch_id is None:  # nothing complete arrived: no batch was made
-            raise Conflict(f"Không tệp nào được nhận: {refused}")
-        raise UnsupportedFile(f"Không tệp nào được nhận: {refused}")
-    return {"id": batch_id, "url": f"/api/batches/{batch_id}", **answer}
 
 
 # -- tus --------------------------------------------------------------------------------
