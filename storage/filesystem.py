@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -58,7 +59,9 @@ class FilesystemStore:
     """Objects under ``root/ab/cd/<sha256>``; written to a temp file, fsynced, renamed.
 
     The rename is atomic, so a reader never sees half an object and a crash leaves at
-    most a stray temp file in ``root/tmp``.
+    most a stray temp file in ``root/tmp``. Objects are read-only files and the port has
+    no delete, so nothing is ever overwritten; ``retain`` records a retention date in
+    ``root/retention/<sha256>`` (a plain filesystem cannot enforce it against root).
     """
 
     def __init__(self, root: Path) -> None:
@@ -107,3 +110,25 @@ class FilesystemStore:
                     pass
             self._verified.add(key)
         yield path
+
+    def _retention_path(self, key: str) -> Path:
+        return self.root / "retention" / check_key(key)
+
+    def retain(self, key: str, until: datetime) -> None:
+        if not self.exists(key):
+            raise NotFound(f"Không tìm thấy đối tượng {key[:12]}… trong kho lưu trữ")
+        current = self.retained_until(key)
+        if current is not None and until <= current:
+            return
+        path = self._retention_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir)
+        with os.fdopen(fd, "w") as f:
+            f.write(until.isoformat())
+        os.replace(tmp, path)
+
+    def retained_until(self, key: str) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self._retention_path(key).read_text().strip())
+        except FileNotFoundError:
+            return None

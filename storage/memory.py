@@ -6,6 +6,7 @@ import io
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -36,6 +37,7 @@ class MemoryWriter:
 class MemoryStore:
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}
+        self.retention: dict[str, datetime] = {}
 
     def writer(self, *, max_bytes: int | None = None) -> MemoryWriter:
         return MemoryWriter(self, max_bytes)
@@ -68,3 +70,13 @@ class MemoryStore:
             path = Path(d) / key
             path.write_bytes(data)
             yield path
+
+    def retain(self, key: str, until: datetime) -> None:
+        if check_key(key) not in self.objects:
+            raise NotFound(f"Không tìm thấy đối tượng {key[:12]}…")
+        current = self.retention.get(key)
+        if current is None or until > current:
+            self.retention[key] = until
+
+    def retained_until(self, key: str) -> datetime | None:
+        return self.retention.get(check_key(key))

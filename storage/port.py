@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -58,6 +59,19 @@ class ObjectStore(Protocol):
     @contextmanager
     def local_path(self, key: str) -> Iterator[Path]:
         """A path to a verified local copy, for tools that need a file (pdftoppm, qpdf)."""
+        ...
+
+    def retain(self, key: str, until: datetime) -> None:
+        """Keep the object unchangeable and undeletable until ``until`` (signed results).
+
+        Where the store supports it this is enforced by the store itself (S3 object lock in
+        compliance mode); otherwise it is recorded and honoured by hoso. A retention can be
+        extended, never shortened. ``NotFound`` if the object does not exist.
+        """
+        ...
+
+    def retained_until(self, key: str) -> datetime | None:
+        """The retention date set by ``retain``, or None."""
         ...
 
 

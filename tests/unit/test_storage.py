@@ -276,3 +276,24 @@ def test_open_store_memory_url() -> None:
 def test_open_store_bad_scheme(url: str) -> None:
     with pytest.raises(ValueError, match="HOSO_STORAGE_URL"):
         open_store(url)
+
+
+def test_retention_is_recorded_and_only_extended(store: ObjectStore) -> None:
+    from datetime import UTC, datetime
+
+    key = store.put_bytes(DATA)
+    assert store.retained_until(key) is None
+    later = datetime(2036, 1, 1, tzinfo=UTC)
+    store.retain(key, later)
+    assert store.retained_until(key) == later
+    store.retain(key, datetime(2030, 1, 1, tzinfo=UTC))  # shortening is ignored
+    assert store.retained_until(key) == later
+    store.retain(key, datetime(2040, 1, 1, tzinfo=UTC))
+    assert store.retained_until(key) == datetime(2040, 1, 1, tzinfo=UTC)
+
+
+def test_retaining_a_missing_object_is_not_found(store: ObjectStore) -> None:
+    from datetime import UTC, datetime
+
+    with pytest.raises(NotFound):
+        store.retain(MISSING, datetime(2036, 1, 1, tzinfo=UTC))
