@@ -24,10 +24,13 @@ from api import (
     routes_reports,
     routes_resumable,
     routes_search,
+    routes_signing,
     routes_users,
     routes_verify,
+    routes_verify_code,
     web,
     web_dossiers,
+    web_signing,
 )
 from hoso.bootstrap import Container
 from ingest.pipeline import Message
@@ -93,8 +96,11 @@ def create_app(
         routes_reports,
         routes_public,
         routes_verify,
+        routes_verify_code,
+        routes_signing,
         web,
         web_dossiers,
+        web_signing,
     )
     for module in routers:
         app.include_router(module.router)

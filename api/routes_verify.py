@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import pem, x509
+from asn1crypto import x509
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import Box
 from records.errors import BadInput, FileTooLarge
 from signing import verify_pdf
+from signing.roots import load_roots
 
 router = APIRouter()
 MAX_BYTES = 50 * 1024 * 1024
@@ -22,19 +23,11 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
 def trust_roots(paths: list[Path]) -> list[x509.Certificate]:
-    roots = []
-    for path in paths:
-        files = sorted(path.glob("*")) if path.is_dir() else [path]
-        for f in files:
-            data = f.read_bytes()
-            for block in pem.unarmor(data, multiple=True) if pem.detect(data) else [(0, 0, data)]:
-                roots.append(x509.Certificate.load(block[2]))
-    return roots
+    return load_roots(paths)
 
 
-@router.post("/api/verify")
-async def verify(request: Request, box: Box) -> dict[str, Any]:
-    """Body: the PDF itself (``Content-Type: application/pdf``)."""
+async def read_pdf(request: Request) -> bytes:
+    """The request body, a PDF of at most 50 MB (rate-limited per client)."""
     request.app.state.limiter.check(request.client.host if request.client else "?")
     data = bytearray()
     async for chunk in request.stream():
@@ -43,6 +36,13 @@ async def verify(request: Request, box: Box) -> dict[str, Any]:
             raise FileTooLarge("Tệp quá lớn để xác thực (tối đa 50 MB)")
     if not data.startswith(b"%PDF-"):
         raise BadInput("Hãy gửi tệp PDF đã ký số")
+    return bytes(data)
+
+
+@router.post("/api/verify")
+async def verify(request: Request, box: Box) -> dict[str, Any]:
+    """Body: the PDF itself (``Content-Type: application/pdf``)."""
+    data = await read_pdf(request)
     roots = trust_roots(box.settings.trust_roots)
     reports = await run_in_threadpool(lambda: verify_pdf(bytes(data), trust_roots=roots))
     if not reports:

@@ -21,6 +21,9 @@ from records.catalogue_store import seed_procedures
 from records.migrate import upgrade
 from records.sql import UnitOfWork, make_engine, session_factory
 from search import SearchIndex, open_index
+from signing.desk import DeskConfig, SigningDesk
+from signing.keystore import KeyVault
+from signing.roots import load_roots
 from storage import ObjectStore, open_store
 
 
@@ -77,6 +80,26 @@ class Container:
     def classifier(self) -> ModelProvider:
         s = self.settings
         return ModelProvider(s.data_dir / "models", self.store, s.model_cache)
+
+    @cached_property
+    def vault(self) -> KeyVault:
+        """Encrypts users' PKCS#12 files at rest (key file made on first use, 0600)."""
+        return KeyVault.from_settings(self.settings.keystore_secret, self.settings.data_dir)
+
+    @cached_property
+    def signing_desk(self) -> SigningDesk:
+        s = self.settings
+        config = DeskConfig(
+            public_url=s.public_url,
+            level=s.signature_level,
+            levels=s.signature_levels,
+            tsa_url=s.tsa_url,
+            trust_roots=load_roots(s.trust_roots),
+            retention_years=s.signed_retention_years,
+            agency=s.agency_name,
+            digitised_mark=s.digitised_mark,
+        )
+        return SigningDesk(self.uow, self.store, self.vault, config)
 
     def calendar(self, uow: UnitOfWork) -> WorkingCalendar:
         return working_calendar(uow)

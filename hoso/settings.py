@@ -53,6 +53,30 @@ class Settings(BaseSettings):
     watch_dir: Path | None = Field(
         None, description="HOSO_WATCH_DIR: a scanner's hot folder that hoso serve watches."
     )
+    # -- digital signatures (signing/) --
+    signature_level: str = Field(
+        "B-B", description="PAdES level of results signed in hoso: B-B, B-T, B-LT or B-LTA."
+    )
+    signature_levels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per-procedure PAdES level, as JSON {procedure code: level}.",
+    )
+    tsa_url: str | None = Field(None, description="RFC 3161 time-stamping server (B-T and up).")
+    signed_retention_years: int = Field(
+        10, description="Years a signed result stays locked (unchangeable, undeletable)."
+    )
+    keystore_secret: str | None = Field(
+        None,
+        description="Fernet key encrypting users' PKCS#12 files; default a key file "
+        "generated once in data_dir (0600).",
+    )
+    sign_digitised_copies: bool = Field(
+        True, description="Scanning clerks sign each digitised document (Circular 01/2023)."
+    )
+    digitised_mark: str = Field(
+        "Bản sao điện tử được chuyển đổi từ bản giấy",
+        description="Mark printed top-left of a digitised copy's first page.",
+    )
 
     @field_validator("unit_code")
     @classmethod

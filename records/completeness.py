@@ -8,6 +8,7 @@ or still being processed) are listed as 'unknown'.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,9 @@ from sqlalchemy import select
 
 from records.catalogue_store import get_procedure
 from records.dossiers import Dossier
+from records.errors import NotFound
 from records.model import Document
+from records.procedures import Procedure
 from records.sql import UnitOfWork, documents_table, dossier_documents_table
 
 OTHER = "khac"
@@ -45,16 +48,31 @@ class Completeness:
 
 
 def check(uow: UnitOfWork, dossier: Dossier) -> Completeness:
-    procedure = get_procedure(uow, dossier.procedure_code)
+    """The dossier's submitted documents against its procedure."""
     d, link = documents_table, dossier_documents_table
-    docs = list(
-        uow.session.scalars(
-            select(Document)
-            .join(link, link.c.document_id == d.c.id)
-            .where(link.c.dossier_id == dossier.id, link.c.role == "submitted")
-            .order_by(d.c.id)
-        )
+    docs = uow.session.scalars(
+        select(Document)
+        .join(link, link.c.document_id == d.c.id)
+        .where(link.c.dossier_id == dossier.id, link.c.role == "submitted")
+        .order_by(d.c.id)
     )
+    return compare(get_procedure(uow, dossier.procedure_code), docs)
+
+
+def preview(uow: UnitOfWork, procedure_code: str, document_ids: Iterable[int]) -> Completeness:
+    """What the check would say if these documents were submitted for this procedure —
+    at reception, before the dossier exists."""
+    procedure = get_procedure(uow, procedure_code)
+    ids = sorted(set(document_ids))
+    docs = list(
+        uow.session.scalars(select(Document).where(documents_table.c.id.in_(ids))) if ids else []
+    )
+    if absent := sorted(set(ids) - {doc.id for doc in docs}):
+        raise NotFound(f"Không có tài liệu số {', '.join(map(str, absent))}")
+    return compare(procedure, sorted(docs, key=lambda doc: doc.id or 0))
+
+
+def compare(procedure: Procedure, docs: Iterable[Document]) -> Completeness:
     have: dict[str, list[int]] = {}
     unknown = []
     for doc in docs:

@@ -95,6 +95,9 @@ class Document:
     error: str | None = None
     created: datetime = field(default_factory=now)
     finished: datetime | None = None
+    #: the latest signed version (pdf_sha256 stays the unsigned one; see SignatureTask)
+    signed_pdf_sha256: str | None = None
+    signed_at: datetime | None = None
     id: int | None = None
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -35,6 +36,7 @@ from sqlalchemy.orm import Session, registry, sessionmaker
 
 from records import model
 from records.dossiers import Channel, Dossier, DossierDocument, DossierEvent, DossierStatus
+from records.signing_model import KeyKind, SignatureTask, TaskKind, TaskStatus, UserKey
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -125,6 +127,8 @@ documents_table = Table(
     Column("error", Text),
     Column("created", UtcDateTime(), nullable=False),
     Column("finished", UtcDateTime()),
+    Column("signed_pdf_sha256", String(64)),
+    Column("signed_at", UtcDateTime()),
 )
 
 pages_table = Table(
@@ -240,6 +244,42 @@ corrections_table = Table(
     Column("at", UtcDateTime(), nullable=False),
 )
 
+user_keys_table = Table(
+    "user_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", _enum(KeyKind), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("not_after", UtcDateTime(), nullable=False),
+    Column("title", String(200), nullable=False, server_default=""),
+    Column("p12_encrypted", LargeBinary),
+    Column("module_path", String(500)),
+    Column("token_label", String(200)),
+    Column("key_label", String(200)),
+    Column("created", UtcDateTime(), nullable=False),
+    UniqueConstraint("user_id", name="uq_user_keys_user_id"),
+)
+
+signature_tasks_table = Table(
+    "signature_tasks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id"), nullable=False, index=True),
+    Column("kind", _enum(TaskKind), nullable=False),
+    Column("status", _enum(TaskStatus), nullable=False, index=True),
+    Column("dossier_id", ForeignKey("dossiers.id"), index=True),
+    Column("assignee_id", ForeignKey("users.id"), index=True),
+    Column("requested_by", ForeignKey("users.id")),
+    Column("short_code", String(16)),
+    Column("note", Text, nullable=False),
+    Column("signed_sha256", String(64)),
+    Column("decided_by", ForeignKey("users.id")),
+    Column("decided_at", UtcDateTime()),
+    Column("created", UtcDateTime(), nullable=False),
+    UniqueConstraint("short_code", name="uq_signature_tasks_short_code"),
+)
+
 calendar_days_table = Table(
     "calendar_days",
     metadata,
@@ -260,6 +300,8 @@ def _map() -> None:
         (Dossier, dossiers_table),
         (DossierEvent, dossier_events_table),
         (DossierDocument, dossier_documents_table),
+        (UserKey, user_keys_table),
+        (SignatureTask, signature_tasks_table),
     ):
         _registry.map_imperatively(cls, table)
 

@@ -57,6 +57,10 @@ class StampSpec:
     """TrueType font to use; default Liberation Serif. Rescaled to 1000 upem if needed."""
     font_size: int = 10
     """Font size of the signing information (Decree 30: 10 pt)."""
+    heading: tuple[str, ...] = ()
+    """Lines printed above the signer's name (e.g. the digitised-copy mark)."""
+    extra: tuple[str, ...] = ()
+    """Lines printed after the agency, before the signing time (e.g. the scan time)."""
 
 
 def format_signing_time(t: datetime) -> str:
@@ -142,13 +146,16 @@ def compose_signature_and_seal(signature: bytes | None, seal: bytes | None) -> I
 
 
 def stamp_text(spec: StampSpec) -> str:
-    lines = [f"Người ký: {spec.signer_name}"]
+    """The stamp's text; ``%(vn_time)s`` is filled in by pyHanko at signing time, so any
+    other ``%`` is doubled."""
+    lines = [*spec.heading, f"Người ký: {spec.signer_name}"]
     if spec.title:
         lines.append(f"Chức vụ: {spec.title}")
     if spec.agency:
         lines.append(f"Cơ quan: {spec.agency}")
-    lines.append("Thời gian ký: %(vn_time)s")
-    return "\n".join(lines)
+    lines.extend(spec.extra)
+    text = "\n".join(line.replace("%", "%%") for line in lines)
+    return text + "\nThời gian ký: %(vn_time)s"
 
 
 def stamp_style(spec: StampSpec) -> TextStampStyle:

@@ -59,6 +59,7 @@
 
   let dossier = null;
   let procedure = null;
+  let completeness = null; // GET …/completeness, or null when it could not be loaded
   const docNames = new Map();
 
   // ---- rendering -----------------------------------------------------------------------
@@ -125,6 +126,7 @@
     renderActions();
     renderForms();
     renderExtend();
+    renderCompleteness();
     renderAttached();
     renderHistory();
   }
@@ -255,6 +257,22 @@
     }
   }
 
+  function renderCompleteness() {
+    const box = clear($("completeness"));
+    clear($("completeness-message"));
+    if (!completeness) {
+      box.append(message("error", "Không tải được kết quả đối chiếu thành phần hồ sơ."));
+      return;
+    }
+    hoso.append(box, [
+      hosoCompleteness.view(completeness),
+      hosoCompleteness.supplementAction(dossier, completeness, async () => {
+        await load(); // status, forms and history change too
+        say($("completeness-message"), "success", hosoCompleteness.DONE);
+      }),
+    ]);
+  }
+
   function renderAttached() {
     const box = clear($("attached"));
     const docs = dossier.documents || [];
@@ -323,6 +341,12 @@
         return "Đính kèm tài liệu số";
       case "rated":
         return "Công dân đánh giá mức độ hài lòng";
+      case "signed":
+        return "Lãnh đạo ký số kết quả";
+      case "sign_rejected":
+        return "Lãnh đạo trả lại kết quả";
+      case "sign_requested":
+        return "Trình ký kết quả";
       default:
         return h.kind;
     }
@@ -406,8 +430,13 @@
   // ---- loading -------------------------------------------------------------------------
 
   async function load() {
-    const [d, catalogue] = await Promise.all([api(base), D.catalogue().catch(() => new Map())]);
+    const [d, catalogue, check] = await Promise.all([
+      api(base),
+      D.catalogue().catch(() => new Map()),
+      api(`${base}/completeness`).catch(() => null),
+    ]);
     dossier = d;
+    completeness = check;
     procedure = catalogue.get(d.procedure_code) || null;
     render();
   }

@@ -2,7 +2,10 @@
  * applicant, POST /api/dossiers, then show the code, the appointment and the receipt link.
  * Once a full 12-digit ID is typed, what the centre already holds about that person
  * (GET /api/citizens/{id}) is offered: fill in the known details, reuse documents already
- * digitised (sent as reused_document_ids: not scanned again), earlier dossiers. */
+ * digitised (sent as reused_document_ids: not scanned again), earlier dossiers. The
+ * digitised documents chosen (from a scan batch or reused) are checked against the
+ * procedure's required documents as they are picked (GET /api/completeness), and the
+ * received dossier's own check is shown with the result. */
 "use strict";
 
 (() => {
@@ -146,6 +149,49 @@
     list.addEventListener("change", () => {
       confirmMissing = null;
     });
+    refreshCheck();
+  }
+
+  // ---- completeness of the digitised documents chosen -----------------------------------
+
+  const checkCard = $("completeness-card");
+  const checkBox = $("completeness");
+  let checkSeq = 0;
+  let checkTimer = null;
+
+  function chosenDocuments() {
+    return Array.from(new Set([...attached, ...reused])).sort((a, b) => a - b);
+  }
+
+  /** Re-asks the server (debounced; a late answer for an older choice is dropped). */
+  function refreshCheck() {
+    clearTimeout(checkTimer);
+    checkSeq += 1;
+    const p = selected();
+    if (!p) {
+      checkCard.hidden = true;
+      clear(checkBox);
+      return;
+    }
+    checkCard.hidden = false;
+    const mine = checkSeq;
+    checkTimer = setTimeout(async () => {
+      const params = new URLSearchParams({ procedure_code: p.code });
+      for (const id of chosenDocuments()) params.append("document_id", id);
+      try {
+        const c = await api(`/api/completeness?${params}`);
+        if (mine !== checkSeq) return;
+        hoso.append(clear(checkBox), [
+          chosenDocuments().length
+            ? null
+            : el("p", { class: "muted", text: "Chưa chọn giấy tờ số hóa nào." }),
+          hosoCompleteness.view(c),
+        ]);
+      } catch (e) {
+        if (mine !== checkSeq) return;
+        clear(checkBox).append(message("error", `Không đối chiếu được: ${e.message}`));
+      }
+    }, 150);
   }
 
   function receivedDocuments(p) {
@@ -237,6 +283,7 @@
     reused.clear();
     citizenBox.hidden = true;
     clear(citizenBox);
+    refreshCheck();
   }
 
   async function lookupCitizen() {
@@ -312,6 +359,7 @@
                 change: (e) => {
                   if (e.target.checked) reused.add(d.id);
                   else reused.delete(d.id);
+                  refreshCheck();
                 },
               },
             }),
@@ -427,6 +475,7 @@
               if (e.target.checked) attached.add(doc.id);
               else attached.delete(doc.id);
               attachSummary();
+              refreshCheck();
             },
           },
         });
@@ -556,10 +605,23 @@
     $("receipt-link").href = d.receipt_url;
     $("sheets-link").href = D.sheetsUrl(d);
     $("dossier-link").href = `/ho-so/${encodeURIComponent(d.code)}`;
+    showResultCheck(d);
     form.hidden = true;
     result.hidden = false;
     result.focus();
     window.scrollTo(0, 0);
+  }
+
+  /** The received dossier's own check (documents behind its cover sheet included). */
+  async function showResultCheck(d) {
+    const box = clear($("result-completeness"));
+    box.append(el("p", { class: "muted", text: "Đang đối chiếu…" }));
+    try {
+      const c = await api(`/api/dossiers/${encodeURIComponent(d.code)}/completeness`);
+      hoso.append(clear(box), [hosoCompleteness.view(c), hosoCompleteness.supplementAction(d, c)]);
+    } catch (e) {
+      clear(box).append(message("error", `Không đối chiếu được: ${e.message}`));
+    }
   }
 
   $("new-reception").addEventListener("click", () => {

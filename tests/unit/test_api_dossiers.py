@@ -248,7 +248,14 @@ def test_completeness_against_the_procedure(api: Api, tmp_path: Path) -> None:
     assert [m["type"] for m in c["missing"]] == ["to_khai_khai_sinh", "can_cuoc"]
     assert [m["type"] for m in c["optional_missing"]] == ["giay_uy_quyen"]
     assert [p["type"] for p in c["present"]] == ["giay_chung_sinh"]
-    assert c["unexpected"] == [{"type": "giay_chung_nhan_qsdd", "documents": [other]}]
+    assert c["unexpected"] == [
+        {
+            "type": "giay_chung_nhan_qsdd",
+            "type_name": "Giấy chứng nhận quyền sử dụng đất",
+            "documents": [other],
+        }
+    ]
+    assert c["present"][0]["type_name"] == "Giấy chứng sinh"
     api.client.post(
         f"/api/dossiers/{code}/status",
         json={"status": "supplement_requested"},
@@ -261,3 +268,33 @@ def test_completeness_against_the_procedure(api: Api, tmp_path: Path) -> None:
 
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Tờ khai đăng ký khai sinh" in text  # prefilled from the check
+
+
+def test_completeness_preview_before_reception(api: Api, tmp_path: Path) -> None:
+    """GIVEN scanned documents not attached to any dossier WHEN reception asks what the
+    procedure would still lack with them THEN the same check answers, and an unknown
+    document id is refused."""
+    from records.model import Document
+    from tests.unit.test_editing import upload
+
+    doc = upload(api, tmp_path, ["tờ khai khai sinh"])
+    with api.container.uow() as uow:
+        uow.session.get(Document, doc).doc_type = "to_khai_khai_sinh"
+        uow.commit()
+    h = api.h("clerk")
+    empty = api.client.get("/api/completeness", params={"procedure_code": "1.001193"}, headers=h)
+    assert empty.status_code == 200, empty.text
+    assert [m["type"] for m in empty.json()["missing"]] == [
+        "to_khai_khai_sinh",
+        "giay_chung_sinh",
+        "can_cuoc",
+    ]
+    params = {"procedure_code": "1.001193", "document_id": [doc]}
+    c = api.client.get("/api/completeness", params=params, headers=h).json()
+    assert [m["type"] for m in c["missing"]] == ["giay_chung_sinh", "can_cuoc"]
+    assert c["present"][0]["documents"] == [doc]
+    assert c["present"][0]["type_name"] == "Tờ khai đăng ký khai sinh"
+    params["document_id"] = [doc, 99999]
+    assert api.client.get("/api/completeness", params=params, headers=h).status_code == 404
+    params = {"procedure_code": "9.999999"}
+    assert api.client.get("/api/completeness", params=params, headers=h).status_code == 404

@@ -1,0 +1,267 @@
+"""Signing: a user's own key, the leaders' inbox of results, the clerks' queue of
+digitised copies. The password or PIN comes with each batch request and is only used to
+open the key for that batch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from api.deps import Box, User, require
+from records.errors import BadInput, Forbidden, NotFound
+from records.model import Role
+from records.model import User as UserRow
+from records.reception import find
+from records.signing_model import KeyKind, SignatureTask, TaskKind, UserKey
+from records.signing_queue import (
+    QueueItem,
+    delete_key,
+    digitised_queue,
+    inbox,
+    key_of,
+    keys_overview,
+    reject,
+    request_signature,
+    save_key,
+)
+from records.users import Identity
+from records.workflow import attach
+from signing.keystore import MAX_P12_BYTES, p12_key, pkcs11_key
+
+router = APIRouter()
+Leader = Annotated[Identity, Depends(require(Role.LEADER))]
+Sender = Annotated[Identity, Depends(require(Role.STAFF, Role.LEADER))]
+Clerk = Annotated[Identity, Depends(require(Role.CLERK))]
+Admin = Annotated[Identity, Depends(require())]
+
+
+def key_json(key: UserKey | None) -> dict[str, Any] | None:
+    if key is None:
+        return None
+    return {
+        "kind": str(key.kind),
+        "kind_vi": "Tệp khoá PKCS#12" if key.kind == KeyKind.PKCS12 else "Token PKCS#11",
+        "subject": key.subject,
+        "title": key.title,
+        "not_after": key.not_after.isoformat(),
+        "expired": key.not_after < datetime.now(UTC),
+        "token_label": key.token_label,
+        "key_label": key.key_label,
+        "module_path": key.module_path,
+        "created": key.created.isoformat(),
+    }
+
+
+# -- my key ---------------------------------------------------------------------------
+
+
+@router.get("/api/me/signing-key")
+def my_key(user: User, box: Box) -> dict[str, Any]:
+    with box.uow() as uow:
+        return {"key": key_json(key_of(uow, user.id))}
+
+
+@router.post("/api/me/signing-key/p12", status_code=201)
+async def register_p12(
+    user: User,
+    box: Box,
+    file: UploadFile = File(...),
+    password: str = Form(""),
+    title: str = Form(""),
+) -> dict[str, Any]:
+    """The .p12/.pfx is checked with its password, then stored encrypted; the password
+    itself is not kept (it is asked again at each signing)."""
+    data = await file.read(MAX_P12_BYTES + 1)
+    key = p12_key(user.id, data, password, box.vault, title=title)
+    with box.uow() as uow:
+        save_key(uow, key)
+        uow.commit()
+        return {"key": key_json(key)}
+
+
+class TokenIn(BaseModel):
+    module_path: str
+    token_label: str
+    key_label: str
+    pin: str
+    title: str = ""
+
+
+@router.post("/api/me/signing-key/pkcs11", status_code=201)
+def register_token(body: TokenIn, user: User, box: Box) -> dict[str, Any]:
+    """The token is opened once with the PIN to find the key and certificate; the PIN is
+    not kept."""
+    key = pkcs11_key(
+        user.id,
+        module_path=body.module_path,
+        token_label=body.token_label,
+        key_label=body.key_label,
+        pin=body.pin,
+        title=body.title,
+    )
+    with box.uow() as uow:
+        save_key(uow, key)
+        uow.commit()
+        return {"key": key_json(key)}
+
+
+@router.delete("/api/me/signing-key")
+def remove_key(user: User, box: Box) -> dict[str, Any]:
+    with box.uow() as uow:
+        removed = delete_key(uow, user.id)
+        uow.commit()
+    return {"removed": removed}
+
+
+@router.get("/api/signing-keys")
+def all_keys(_admin: Admin, box: Box) -> dict[str, Any]:
+    """Who has a signing key (administrators)."""
+    with box.uow() as uow:
+        return {
+            "users": [
+                {"name": u.name, "role": str(u.role), "key": key_json(k)}
+                for u, k in keys_overview(uow)
+            ]
+        }
+
+
+# -- queues ---------------------------------------------------------------------------
+
+
+def item_json(item: QueueItem, names: dict[int, str]) -> dict[str, Any]:
+    t, doc, dossier = item.task, item.document, item.dossier
+    base = f"/api/documents/{doc.id}"
+    return {
+        "task_id": t.id,
+        "document_id": doc.id,
+        "kind": str(t.kind),
+        "pages": doc.page_count,
+        "doc_type": doc.doc_type,
+        "batch_id": doc.batch_id,
+        "created": t.created.isoformat(),
+        "scanned_at": doc.created.isoformat(),
+        "requested_by": names.get(t.requested_by or 0),
+        "dossier": {
+            "code": dossier.code,
+            "procedure_code": dossier.procedure_code,
+            "applicant_name": dossier.applicant_name,
+            "status": str(dossier.status),
+        }
+        if dossier
+        else None,
+        "pdf_url": f"{base}/pdf",
+        "thumb_url": f"{base}/pages/1/thumb",
+        "page_url": f"/documents/{doc.id}",
+    }
+
+
+def _names(box: Box) -> dict[int, str]:
+    with box.uow() as uow:
+        return {u.id or 0: u.name for u in uow.session.scalars(select(UserRow))}
+
+
+@router.get("/api/signing/inbox")
+def leader_inbox(_user: Leader, box: Box) -> dict[str, Any]:
+    """Results waiting for a leader's signature, across dossiers."""
+    names = _names(box)
+    with box.uow() as uow:
+        items = inbox(uow)
+        uow.commit()  # tasks created for newly attached results
+        return {"items": [item_json(i, names) for i in items]}
+
+
+class SignIn(BaseModel):
+    task_ids: list[int]
+    secret: str = ""  # the PKCS#12 password or the token PIN, used for this batch only
+
+
+@router.post("/api/signing/inbox/sign")
+def sign_results(body: SignIn, user: Leader, box: Box) -> dict[str, Any]:
+    """Sign several results with one password/PIN entry (the key is opened once)."""
+    return box.signing_desk.sign_results(user.id, body.task_ids, body.secret).to_json()
+
+
+class RejectIn(BaseModel):
+    note: str
+
+
+@router.post("/api/signing/tasks/{task_id}/reject")
+def reject_result(task_id: int, body: RejectIn, user: Leader, box: Box) -> dict[str, Any]:
+    with box.uow() as uow:
+        task = reject(uow, task_id, body.note, user_id=user.id)
+        uow.commit()
+        return {"task_id": task.id, "status": str(task.status), "note": task.note}
+
+
+class RequestIn(BaseModel):
+    dossier_code: str
+    document_id: int
+
+
+@router.post("/api/signing/requests", status_code=201)
+def send_for_signature(body: RequestIn, user: Sender, box: Box) -> dict[str, Any]:
+    """Staff send a result to the leaders (attaching it as the dossier's result if it is
+    not yet), e.g. again after a leader sent it back."""
+    attach(
+        box.uow, body.dossier_code, body.document_id, role="result", reused=False, user_id=user.id
+    )
+    with box.uow() as uow:
+        task = request_signature(
+            uow, find(uow, body.dossier_code), body.document_id, user_id=user.id
+        )
+        uow.commit()
+        return {"task_id": task.id, "status": str(task.status)}
+
+
+@router.get("/api/signing/digitised")
+def clerk_queue(user: Clerk, box: Box, batch_id: int | None = None) -> dict[str, Any]:
+    """Digitised copies of my scans waiting for my signature (Circular 01/2023)."""
+    if not box.settings.sign_digitised_copies:
+        return {"enabled": False, "items": []}
+    names = _names(box)
+    with box.uow() as uow:
+        items = digitised_queue(uow, user.id, batch_id)
+        uow.commit()
+        return {"enabled": True, "items": [item_json(i, names) for i in items]}
+
+
+class SignDigitisedIn(BaseModel):
+    task_ids: list[int] = []
+    batch_id: int | None = None  # every waiting copy of this batch instead of a list
+    secret: str = ""
+
+
+@router.post("/api/signing/digitised/sign")
+def sign_digitised(body: SignDigitisedIn, user: Clerk, box: Box) -> dict[str, Any]:
+    if not box.settings.sign_digitised_copies:
+        raise BadInput("Ký số bản số hóa đang tắt trong cấu hình (HOSO_SIGN_DIGITISED_COPIES)")
+    ids = list(body.task_ids)
+    if body.batch_id is not None:
+        with box.uow() as uow:
+            ids += [i.task.id or 0 for i in digitised_queue(uow, user.id, body.batch_id)]
+            uow.commit()
+        if not ids:
+            raise BadInput(f"Lô quét {body.batch_id} không còn bản số hóa nào chờ bạn ký")
+    return box.signing_desk.sign_digitised(user.id, ids, body.secret).to_json()
+
+
+@router.get("/api/signing/tasks/{task_id}/signed.pdf")
+def signed_pdf(task_id: int, user: User, box: Box) -> Response:
+    with box.uow() as uow:
+        task = uow.session.get(SignatureTask, task_id)
+        if task is None or not task.signed_sha256:
+            raise NotFound(f"Yêu cầu ký {task_id} chưa có bản đã ký")
+        own = task.assignee_id == user.id
+        if task.kind == TaskKind.DIGITISED and user.role == Role.CLERK and not own:
+            raise Forbidden("Bản số hóa này thuộc lô quét của người khác")
+        key = task.signed_sha256
+    return Response(
+        box.store.get_bytes(key),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="da-ky-{task_id}.pdf"'},
+    )
