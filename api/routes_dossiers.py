@@ -109,11 +109,14 @@ def receive_dossier(body: ReceptionIn, user: Clerk, box: Box) -> dict[str, Any]:
         else None,
     )
     dossier = receive(box.uow, box.calendar, box.settings.unit_code, request, user.id)
-    attach_waiting(box.uow, dossier.code)  # papers scanned earlier behind its cover sheet
+    # papers scanned earlier behind its cover sheet
+    attached = attach_waiting(box.uow, dossier.code)
     for doc_id in body.document_ids:
         attach(box.uow, dossier.code, doc_id, role="submitted", reused=False, user_id=user.id)
     for doc_id in body.reused_document_ids:
         attach(box.uow, dossier.code, doc_id, role="submitted", reused=True, user_id=user.id)
+    for doc_id in dict.fromkeys([*attached, *body.document_ids, *body.reused_document_ids]):
+        box.pipeline.reindex_document(doc_id)  # search filters on the dossier's procedure
     receipt_pdf(box, dossier.code)  # printed at the counter right away
     return dossier_json(dossier)
 
@@ -220,6 +223,7 @@ def attach_document(code: str, body: AttachIn, user: User, box: Box) -> dict[str
     link = attach(
         box.uow, code, body.document_id, role=body.role, reused=body.reused, user_id=user.id
     )
+    box.pipeline.reindex_document(body.document_id)  # search filters on its procedure
     return {"document_id": link.document_id, "role": link.role, "reused": link.reused}
 
 

@@ -32,12 +32,13 @@ def search(
     batch: int | None = None,
     doc_type: str | None = None,
     cccd: str | None = None,
+    procedure: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> dict[str, Any]:
-    if not q.strip() and not doc_type and not cccd:
+    if not q.strip() and not doc_type and not cccd and not procedure:
         raise BadInput("Hãy nhập từ khóa cần tìm")
     if len(q) > 500:
         raise BadInput("Từ khóa quá dài (tối đa 500 ký tự)")
@@ -46,6 +47,7 @@ def search(
         batch_id=batch,
         doc_type=doc_type or None,
         cccd=cccd.strip() if cccd else None,
+        procedure=procedure.strip() if procedure else None,
         date_from=_day(date_from, end=False),
         date_to=_day(date_to, end=True),
         limit=min(max(limit, 1), 100),
@@ -54,7 +56,7 @@ def search(
     result = box.index().search(query)
     return {
         "total": result.total,
-        "facets": {"type": result.facets},
+        "facets": {"type": result.facets, "procedure": result.procedure_facets},
         "hits": [
             {
                 "document_id": h.document_id,

@@ -117,6 +117,17 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return watch_command(args)
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from hoso.bootstrap import bootstrap
+
+    count = bootstrap().pipeline.reindex_all()
+    if args.json:
+        _print_json({"documents": count})
+    else:
+        print(f"Đã lập chỉ mục lại {count} tài liệu.")
+    return 0
+
+
 def cmd_migrate(_args: argparse.Namespace) -> int:
     from hoso.bootstrap import bootstrap
 
@@ -224,6 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_parsers(sub)
     add_signing_parsers(sub)
     add_classifier_parsers(sub)
+
+    ri = sub.add_parser(
+        "reindex",
+        help="index every finished document again (new search engine or index layout)",
+    )
+    ri.add_argument("--json", action="store_true")
+    ri.set_defaults(func=cmd_reindex)
 
     m = sub.add_parser("migrate", help="bring the database schema up to date")
     m.set_defaults(func=cmd_migrate)

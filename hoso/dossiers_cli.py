@@ -59,7 +59,8 @@ def receive_cmd(args: argparse.Namespace) -> int:
         received_at=parse_time(args.at),
     )
     d = receive(box.uow, box.calendar, box.settings.unit_code, request, user.id)
-    attach_waiting(box.uow, d.code)
+    for doc_id in attach_waiting(box.uow, d.code):
+        box.pipeline.reindex_document(doc_id)  # search filters on the dossier's procedure
     path = export_receipt(box, d.code)
     out = {
         "code": d.code,

@@ -751,6 +751,7 @@ class Watcher:
                     log.warning("Không gắn được tài liệu %s vào hồ sơ: %s", doc, e.message)
                     continue
                 attached.append(doc)
+                self.container.pipeline.reindex_document(doc)  # search by its procedure
         return attached
 
 

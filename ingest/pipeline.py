@@ -32,7 +32,13 @@ from ocr.page import PageOptions, PageOutcome, page_with_text
 from ocr.pdf import PdfPage, build_searchable_pdf
 from records.errors import HosoError
 from records.model import Batch, Document, DocumentStatus, Page, PageStatus, SourceFile, now
-from records.sql import UnitOfWork, documents_table, pages_table
+from records.sql import (
+    UnitOfWork,
+    documents_table,
+    dossier_documents_table,
+    dossiers_table,
+    pages_table,
+)
 from records.workflow import attach_to_dossier
 from search.port import PageEntry, SearchIndex
 from storage.port import ObjectStore
@@ -119,6 +125,23 @@ class Pipeline:
                 select(Page)
                 .where(pages_table.c.document_id == doc_id)
                 .order_by(pages_table.c.number)
+            )
+        )
+
+    @staticmethod
+    def _procedures(uow: UnitOfWork, doc_id: int) -> tuple[str, ...]:
+        """Procedure codes of the dossiers the document is attached to (search filters and
+        facets on them)."""
+        link, dossier = dossier_documents_table, dossiers_table
+        return tuple(
+            sorted(
+                set(
+                    uow.session.scalars(
+                        select(dossier.c.procedure_code)
+                        .join(link, link.c.dossier_id == dossier.c.id)
+                        .where(link.c.document_id == doc_id)
+                    )
+                )
             )
         )
 
@@ -322,6 +345,18 @@ class Pipeline:
             batch_id, filename, created = doc.batch_id, source.filename, doc.created
             dossier_code = doc.dossier_code
             sheet_type = doc.doc_type_sheet
+            procedures = self._procedures(uow, doc_id)
+            cover_procedure = (  # its cover sheet's dossier, when already received
+                uow.session.scalar(
+                    select(dossiers_table.c.procedure_code).where(
+                        dossiers_table.c.code == dossier_code
+                    )
+                )
+                if dossier_code
+                else None
+            )
+            if cover_procedure:
+                procedures = tuple(sorted({*procedures, cover_procedure}))
         work = self._work / f"doc-{doc_id}"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -345,7 +380,9 @@ class Pipeline:
             understood = self._understand([e.text for e in entries], sheet_type)
             doc_type, fields = understood[0], understood[3] or {}
             cccd = (str(fields["cccd"]["value"]),) if "cccd" in fields else ()
-            self._index().add_pages([replace(e, doc_type=doc_type, cccd=cccd) for e in entries])
+            self._index().add_pages(
+                [replace(e, doc_type=doc_type, cccd=cccd, procedures=procedures) for e in entries]
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
         with self._uow() as uow:
@@ -358,34 +395,68 @@ class Pipeline:
             doc.finished = now()
             uow.commit()
         if dossier_code:
-            attach_to_dossier(self._uow, dossier_code, doc_id)
+            attached = attach_to_dossier(self._uow, dossier_code, doc_id)
+            if attached and not cover_procedure:  # its dossier was received meanwhile
+                self.reindex_document(doc_id)
         return []
 
     def reindex_document(self, doc_id: int) -> None:
-        """Index a finished document again, e.g. after a clerk corrected its type or ID."""
+        """Index a finished document again, e.g. after a clerk corrected its type or ID or
+        after it was attached to a dossier (its procedures are filters and facets)."""
         with self._uow() as uow:
             doc = uow.session.get(Document, doc_id)
             if doc is None or doc.status != DocumentStatus.DONE:
                 return
-            source = uow.session.get(SourceFile, doc.source_file_id)
-            assert source is not None
-            pages = [p for p in self._pages(uow, doc_id) if p.kind == "page" and p.text_sha256]
-            fields = doc.fields or {}
-            cccd = (str(fields["cccd"]["value"]),) if "cccd" in fields else ()
-            entries = [
-                PageEntry(
-                    document_id=doc_id,
-                    page=p.number or 0,
-                    batch_id=doc.batch_id,
-                    source=source.filename,
-                    created=doc.created,
-                    doc_type=doc.doc_type,
-                    cccd=cccd,
-                    text=self._store.get_bytes(p.text_sha256).decode("utf-8"),  # type: ignore[arg-type]
-                )
-                for p in pages
-            ]
+            entries = self._entries(uow, doc)
         self._index().add_pages(entries)
+
+    def reindex_all(self, chunk: int = 200) -> int:
+        """Index every finished document again (a new or emptied index, another search
+        engine, a changed index layout); one index write per ``chunk`` documents.
+        Returns the number of documents indexed."""
+        done, last = 0, 0
+        while True:
+            with self._uow() as uow:
+                docs = list(
+                    uow.session.scalars(
+                        select(Document)
+                        .where(
+                            documents_table.c.status == DocumentStatus.DONE,
+                            documents_table.c.id > last,
+                        )
+                        .order_by(documents_table.c.id)
+                        .limit(chunk)
+                    )
+                )
+                if not docs:
+                    return done
+                entries = [e for doc in docs for e in self._entries(uow, doc)]
+                last = docs[-1].id or last
+            self._index().add_pages(entries)
+            done += len(docs)
+
+    def _entries(self, uow: UnitOfWork, doc: Document) -> list[PageEntry]:
+        assert doc.id is not None
+        source = uow.session.get(SourceFile, doc.source_file_id)
+        assert source is not None
+        pages = [p for p in self._pages(uow, doc.id) if p.kind == "page" and p.text_sha256]
+        fields = doc.fields or {}
+        cccd = (str(fields["cccd"]["value"]),) if "cccd" in fields else ()
+        procedures = self._procedures(uow, doc.id)
+        return [
+            PageEntry(
+                document_id=doc.id,
+                page=p.number or 0,
+                batch_id=doc.batch_id,
+                source=source.filename,
+                created=doc.created,
+                doc_type=doc.doc_type,
+                cccd=cccd,
+                procedures=procedures,
+                text=self._store.get_bytes(p.text_sha256).decode("utf-8"),  # type: ignore[arg-type]
+            )
+            for p in pages
+        ]
 
     def _understand(
         self, texts: list[str], sheet_type: str | None

@@ -8,7 +8,14 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from search.fold import fold
-from search.port import Hit, PageEntry, SearchQuery, SearchResult, split_field_queries
+from search.port import (
+    Hit,
+    PageEntry,
+    SearchQuery,
+    SearchResult,
+    has_filter,
+    split_field_queries,
+)
 
 
 class MemoryIndex:
@@ -29,7 +36,7 @@ class MemoryIndex:
     def search(self, query: SearchQuery) -> SearchResult:
         query = split_field_queries(query)
         words = re.findall(r"\w+", fold(query.text))
-        if not words and not (query.doc_type or query.cccd):
+        if not words and not has_filter(query):
             return SearchResult(total=0)
         matches = []
         for e in self.entries.values():
@@ -41,6 +48,8 @@ class MemoryIndex:
             if query.doc_type and e.doc_type != query.doc_type:
                 continue
             if query.cccd and query.cccd not in e.cccd:
+                continue
+            if query.procedure and query.procedure not in e.procedures:
                 continue
             created = e.created if e.created.tzinfo else e.created.replace(tzinfo=UTC)
             if query.date_from and created < _aware(query.date_from):
@@ -62,11 +71,16 @@ class MemoryIndex:
         matches.sort(key=lambda h: (-h.score, h.document_id, h.page))
         window = matches[query.offset : query.offset + query.limit]
         facets: dict[str, int] = {}
+        procedures: dict[str, int] = {}
         for h in matches:
-            doc_type = self.entries[(h.document_id, h.page)].doc_type
-            if doc_type:
-                facets[doc_type] = facets.get(doc_type, 0) + 1
-        return SearchResult(total=len(matches), hits=window, facets=facets)
+            entry = self.entries[(h.document_id, h.page)]
+            if entry.doc_type:
+                facets[entry.doc_type] = facets.get(entry.doc_type, 0) + 1
+            for code in set(entry.procedures):
+                procedures[code] = procedures.get(code, 0) + 1
+        return SearchResult(
+            total=len(matches), hits=window, facets=facets, procedure_facets=procedures
+        )
 
 
 def _aware(value: datetime) -> datetime:

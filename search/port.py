@@ -21,17 +21,20 @@ class PageEntry:
     created: datetime
     doc_type: str | None = None  # the document's type, for filters and facets
     cccd: tuple[str, ...] = ()  # ID numbers found in the document's fields
+    procedures: tuple[str, ...] = ()  # procedure codes of the dossiers it is attached to
 
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """``text`` may hold field queries: ``loai:can_cuoc`` (or ``type:``) and
-    ``cccd:001203004567``; the rest is matched as words."""
+    """``text`` may hold field queries: ``loai:can_cuoc`` (or ``type:``),
+    ``cccd:001203004567`` and ``thu_tuc:1.001193`` (or ``procedure:``); the rest is
+    matched as words."""
 
     text: str
     batch_id: int | None = None
     doc_type: str | None = None
     cccd: str | None = None
+    procedure: str | None = None  # a procedure code: pages of documents in its dossiers
     date_from: datetime | None = None
     date_to: datetime | None = None
     limit: int = 20
@@ -54,21 +57,33 @@ class SearchResult:
     total: int
     hits: Sequence[Hit] = field(default_factory=list)
     facets: dict[str, int] = field(default_factory=dict)  # document type → matching pages
+    #: procedure code → matching pages (a page of a document attached to dossiers of two
+    #: procedures counts for both)
+    procedure_facets: dict[str, int] = field(default_factory=dict)
 
 
-FIELD_QUERY = re.compile(r"\b(loai|type|cccd):(\S+)", re.IGNORECASE)
+FIELD_QUERY = re.compile(r"\b(loai|type|cccd|thu_tuc|procedure):(\S+)", re.IGNORECASE)
 
 
 def split_field_queries(query: SearchQuery) -> SearchQuery:
-    """Move ``loai:``/``type:``/``cccd:`` terms out of the text into the query's filters."""
-    doc_type, cccd = query.doc_type, query.cccd
+    """Move ``loai:``/``type:``, ``cccd:`` and ``thu_tuc:``/``procedure:`` terms out of the
+    text into the query's filters (a term in the text wins over the parameter)."""
+    doc_type, cccd, procedure = query.doc_type, query.cccd, query.procedure
     for key, value in FIELD_QUERY.findall(query.text):
-        if key.lower() == "cccd":
+        key = key.lower()
+        if key == "cccd":
             cccd = value
+        elif key in ("thu_tuc", "procedure"):
+            procedure = value
         else:
             doc_type = value.lower()
     text = FIELD_QUERY.sub(" ", query.text).strip()
-    return replace(query, text=text, doc_type=doc_type, cccd=cccd)
+    return replace(query, text=text, doc_type=doc_type, cccd=cccd, procedure=procedure)
+
+
+def has_filter(query: SearchQuery) -> bool:
+    """A query without words still finds pages when it names a field to match."""
+    return bool(query.doc_type or query.cccd or query.procedure)
 
 
 class SearchIndex(Protocol):

@@ -17,11 +17,19 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
 from search.fold import nfc
-from search.port import Hit, PageEntry, SearchQuery, SearchResult, split_field_queries
+from search.port import (
+    Hit,
+    PageEntry,
+    SearchQuery,
+    SearchResult,
+    has_filter,
+    split_field_queries,
+)
 
 FOLD = "vi_fold"
 EXACT = "vi_exact"
@@ -40,6 +48,7 @@ def _schema() -> tantivy.Schema:
     sb.add_date_field("created", stored=False, indexed=True, fast=True)
     sb.add_text_field("doc_type", stored=True, tokenizer_name="raw", fast=True)
     sb.add_text_field("cccd", stored=False, tokenizer_name="raw")
+    sb.add_text_field("procedure", stored=False, tokenizer_name="raw", fast=True)
     return sb.build()
 
 
@@ -63,7 +72,15 @@ class TantivyIndex:
         path.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._schema = _schema()
-        self._index = tantivy.Index(self._schema, path=str(path))
+        try:
+            self._index = tantivy.Index(self._schema, path=str(path))
+        except ValueError as e:
+            if "schema does not match" not in str(e):
+                raise
+            raise ValueError(
+                f"Chỉ mục tìm kiếm {path} được tạo bởi phiên bản cũ (khác lược đồ). "
+                "Hãy dời thư mục đó đi rồi chạy `hoso reindex` để lập chỉ mục lại."
+            ) from e
         self._analyzers = _analyzers()
         for name, analyzer in self._analyzers.items():
             self._index.register_tokenizer(name, analyzer)
@@ -102,6 +119,8 @@ class TantivyIndex:
                 )
                 for number in e.cccd:
                     doc.add_text("cccd", number)
+                for code in dict.fromkeys(e.procedures):  # once each, in order
+                    doc.add_text("procedure", code)
                 writer.add_document(doc)
 
     def delete_document(self, document_id: int) -> None:
@@ -111,10 +130,14 @@ class TantivyIndex:
     def search(self, query: SearchQuery) -> SearchResult:
         query = split_field_queries(query)
         text_query = self._text_query(query.text)
-        if text_query is None and not (query.doc_type or query.cccd):
+        if text_query is None and not has_filter(query):
             return SearchResult(total=0, hits=[])
         clauses = [(tantivy.Occur.Must, text_query or tantivy.Query.all_query())]
-        for field_name, value in (("doc_type", query.doc_type), ("cccd", query.cccd)):
+        for field_name, value in (
+            ("doc_type", query.doc_type),
+            ("cccd", query.cccd),
+            ("procedure", query.procedure),
+        ):
             if value:
                 clauses.append(
                     (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, field_name, value))
@@ -157,9 +180,19 @@ class TantivyIndex:
                     doc_type=(doc["doc_type"] or [None])[0] or None,
                 )
             )
-        buckets = searcher.aggregate(full, {"types": {"terms": {"field": "doc_type", "size": 50}}})
-        facets = {b["key"]: int(b["doc_count"]) for b in buckets["types"]["buckets"] if b["key"]}
-        return SearchResult(total=getattr(result, "count", None) or 0, hits=hits, facets=facets)
+        buckets = searcher.aggregate(
+            full,
+            {
+                "types": {"terms": {"field": "doc_type", "size": 50}},
+                "procedures": {"terms": {"field": "procedure", "size": 100}},
+            },
+        )
+        return SearchResult(
+            total=getattr(result, "count", None) or 0,
+            hits=hits,
+            facets=_counts(buckets["types"]),
+            procedure_facets=_counts(buckets["procedures"]),
+        )
 
     def _tokens(self, analyzer: str, text: str) -> list[str]:
         return list(self._analyzers[analyzer].analyze(nfc(text)))
@@ -211,6 +244,10 @@ def _terms(schema: tantivy.Schema, field: str, tokens: list[str]) -> tantivy.Que
 
 def _words(tokens: list[str]) -> list[str | tuple[int, str]]:
     return list(tokens)
+
+
+def _counts(aggregation: dict[str, Any]) -> dict[str, int]:
+    return {b["key"]: int(b["doc_count"]) for b in aggregation["buckets"] if b["key"]}
 
 
 def _utc(value: datetime) -> datetime:

@@ -1,7 +1,8 @@
-/* Search page. The query lives in the URL (?q=&doc_type=&cccd=&batch=&date_from=&date_to=&offset=) so that
- * Back/Forward and shared links work. Snippets are the only API strings inserted as HTML:
- * the API escapes the original text and adds <b> around matched words. The type facets are
- * chips: clicking one filters by that type (clicking the chosen one again removes it). */
+/* Search page. The query lives in the URL (?q=&doc_type=&procedure=&cccd=&batch=&date_from=&date_to=&offset=)
+ * so that Back/Forward and shared links work. Snippets are the only API strings inserted as HTML:
+ * the API escapes the original text and adds <b> around matched words. The type and procedure
+ * facets are chips: clicking one filters by that type or procedure (clicking the chosen one
+ * again removes it). Procedure names come from the catalogue (GET /api/procedures). */
 "use strict";
 
 (() => {
@@ -13,7 +14,11 @@
   const batch = $("batch");
   const docType = $("doc_type");
   const cccd = $("cccd");
+  const procedure = $("procedure");
   const facets = $("facets");
+  const procFacets = $("procedure-facets");
+  let procNames = new Map(); // code → name, once the catalogue is loaded
+  let lastProcCounts = null; // re-drawn with names when the catalogue arrives late
   const C = hosoClassify;
   C.typeOptions(docType, "", "Tất cả loại giấy tờ");
   const from = $("date_from");
@@ -70,6 +75,11 @@
       docType.append(el("option", { value: t, text: C.typeLabel(t) }));
     }
     docType.value = t;
+    const pr = p.get("procedure") || "";
+    if (pr && !Array.from(procedure.options).some((o) => o.value === pr)) {
+      procedure.append(el("option", { value: pr, text: procLabel(pr) }));
+    }
+    procedure.value = pr;
     cccd.value = p.get("cccd") || "";
     from.value = toDisplay(p.get("date_from"));
     to.value = toDisplay(p.get("date_to"));
@@ -85,6 +95,7 @@
     const p = new URLSearchParams();
     p.set("q", q.value.trim());
     if (docType.value) p.set("doc_type", docType.value);
+    if (procedure.value) p.set("procedure", procedure.value);
     if (cccd.value.trim()) p.set("cccd", cccd.value.trim());
     if (batch.value) p.set("batch", batch.value);
     if (dateParam(from)) p.set("date_from", dateParam(from));
@@ -105,7 +116,7 @@
     clear(results);
     pager.hidden = true;
     const text = q.value.trim();
-    if (!text && !docType.value && !cccd.value.trim()) {
+    if (!text && !anyFilter()) {
       renderFacets(null);
       clear(statusBox);
       if (new URLSearchParams(location.search).has("q")) {
@@ -135,7 +146,16 @@
     }
     if (mine !== seq) return;
     render(body, describe(text));
-    renderFacets(body.facets && body.facets.type);
+    renderFacets(body.facets || {});
+  }
+
+  /** A filter that is a query by itself (no words needed). */
+  function anyFilter() {
+    return Boolean(docType.value || procedure.value || cccd.value.trim());
+  }
+
+  function procLabel(code) {
+    return procNames.get(code) || `Thủ tục ${code}`;
   }
 
   /** The API's snippet is escaped text with <b> around matches. It is parsed in an inert
@@ -156,40 +176,51 @@
     const parts = [];
     if (text) parts.push(`“${text}”`);
     if (docType.value) parts.push(`loại “${C.typeLabel(docType.value)}”`);
+    if (procedure.value) parts.push(`thủ tục “${procLabel(procedure.value)}”`);
     if (cccd.value.trim()) parts.push(`số định danh ${cccd.value.trim()}`);
     return parts.join(", ");
   }
 
-  function renderFacets(counts) {
-    clear(facets);
+  /** Both facet rows from the API's {type: {code: n}, procedure: {code: n}}; null hides them. */
+  function renderFacets(all) {
+    lastProcCounts = all ? all.procedure || {} : null;
+    renderChips(facets, all ? all.type || {} : null, docType, TYPE_CHIPS);
+    renderChips(procFacets, lastProcCounts, procedure, PROC_CHIPS);
+  }
+
+  const TYPE_CHIPS = { caption: "Loại giấy tờ:", label: (c) => C.typeLabel(c), attr: "data-type", what: "loại" };
+  const PROC_CHIPS = { caption: "Thủ tục:", label: (c) => procLabel(c), attr: "data-procedure", what: "thủ tục" };
+
+  function renderChips(box, counts, select, { caption, label, attr, what }) {
+    clear(box);
     const entries = Object.entries(counts || {}).filter(([, n]) => n > 0);
-    if (!entries.length && !docType.value) {
-      facets.hidden = true;
+    if (counts === null || (!entries.length && !select.value)) {
+      box.hidden = true;
       return;
     }
-    facets.hidden = false;
-    entries.sort((a, b) => b[1] - a[1] || C.typeLabel(a[0]).localeCompare(C.typeLabel(b[0]), "vi"));
-    if (docType.value && !entries.some(([code]) => code === docType.value)) entries.unshift([docType.value, 0]);
-    facets.append(el("span", { class: "muted", text: "Loại giấy tờ:" }));
+    box.hidden = false;
+    entries.sort((a, b) => b[1] - a[1] || label(a[0]).localeCompare(label(b[0]), "vi"));
+    if (select.value && !entries.some(([code]) => code === select.value)) entries.unshift([select.value, 0]);
+    box.append(el("span", { class: "muted", text: caption }));
     for (const [code, n] of entries) {
-      const on = code === docType.value;
-      facets.append(
+      const on = code === select.value;
+      box.append(
         el(
           "button",
           {
             type: "button",
             class: "chip",
-            title: on ? "Bỏ lọc theo loại này" : "Chỉ xem loại này",
-            attrs: { "aria-pressed": on ? "true" : "false", "data-type": code },
+            title: on ? `Bỏ lọc theo ${what} này` : `Chỉ xem ${what} này (${code})`,
+            attrs: { "aria-pressed": on ? "true" : "false", [attr]: code },
             on: {
               click: () => {
-                docType.value = on ? "" : code;
+                select.value = on ? "" : code;
                 offset = 0;
                 navigate();
               },
             },
           },
-          C.typeLabel(code),
+          label(code),
           el("span", { class: "n", text: String(n) }),
         ),
       );
@@ -256,10 +287,12 @@
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     offset = 0;
-    if (!q.value.trim() && !docType.value && !cccd.value.trim()) {
+    if (!q.value.trim() && !anyFilter()) {
       clear(results);
       pager.hidden = true;
-      clear(statusBox).append(message("notice", "Hãy nhập từ khóa cần tìm, hoặc chọn loại giấy tờ / nhập số định danh."));
+      clear(statusBox).append(
+        message("notice", "Hãy nhập từ khóa cần tìm, hoặc chọn loại giấy tờ / thủ tục / nhập số định danh."),
+      );
       renderFacets(null);
       q.focus();
       return;
@@ -267,8 +300,10 @@
     navigate();
   });
   docType.addEventListener("change", () => form.requestSubmit());
+  procedure.addEventListener("change", () => form.requestSubmit());
   $("reset-filters").addEventListener("click", () => {
     docType.value = "";
+    procedure.value = "";
     cccd.value = "";
     batch.value = "";
     from.value = "";
@@ -305,7 +340,25 @@
     }
   }
 
+  async function loadProcedures() {
+    let list;
+    try {
+      list = await hoso.api("/api/procedures");
+    } catch (_) {
+      return; /* codes stay usable without their names */
+    }
+    procNames = new Map(list.map((p) => [p.code, p.name]));
+    const chosen = procedure.value;
+    clear(procedure).append(el("option", { value: "", text: "Tất cả thủ tục" }));
+    const sorted = [...list].sort((a, b) => a.name.localeCompare(b.name, "vi") || a.code.localeCompare(b.code));
+    for (const p of sorted) procedure.append(el("option", { value: p.code, text: `${p.name} (${p.code})` }));
+    if (chosen && !procNames.has(chosen)) procedure.append(el("option", { value: chosen, text: procLabel(chosen) }));
+    procedure.value = chosen;
+    if (lastProcCounts !== null) renderChips(procFacets, lastProcCounts, procedure, PROC_CHIPS);
+  }
+
   paramsFromUrl();
+  loadProcedures();
   loadBatches();
   run();
   if (!q.value) q.focus();

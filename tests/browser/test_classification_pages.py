@@ -198,3 +198,39 @@ def test_reception_offers_digitised_document(
     expect(page.locator("#citizen-dossiers")).to_contain_text(code.inner_text())
     page.screenshot(path=screens / "reception-earlier.png", full_page=True)
     page.context.close()
+
+
+def test_search_procedure_filter_and_chips(
+    browser: Browser, live_server: LiveServer, scan: Scan, screens: Path
+):
+    """Attached to a birth registration dossier, the scan is found by that procedure: a
+    chip named from the catalogue, the select, and the URL agree."""
+    with live_server.client("clerk") as c:
+        applicant = {"name": scan.name, "id_number": scan.cccd}
+        body = {"procedure_code": BIRTH, "applicant": applicant}
+        code = c.post("/api/dossiers", json=body).json()["code"]
+        r = c.post(
+            f"/api/dossiers/{code}/documents",
+            json={"document_id": scan.document_id, "reused": True},
+        )
+        assert r.status_code == 201, r.text
+    page = login(browser, live_server, "staff", f"/search?q={scan.name}")
+    expect(page.locator("#q-hint")).to_contain_text("thu_tuc:")
+    chip = page.locator(f'#procedure-facets .chip[data-procedure="{BIRTH}"]')
+    expect(chip).to_contain_text("Đăng ký khai sinh")
+    expect(chip.locator(".n")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    chip.click()
+    expect(page).to_have_url(re.compile(rf"procedure={re.escape(BIRTH)}"))
+    expect(page.locator("#procedure")).to_have_value(BIRTH)
+    expect(chip).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".hit").first).to_be_visible()
+    expect(page.locator("#search-summary")).to_contain_text("thủ tục “Đăng ký khai sinh”")
+    page.screenshot(path=screens / "search-procedure.png", full_page=True)
+
+    # another procedure from the select: nothing of this scan is in such a dossier
+    page.locator("#procedure").select_option("2.000815")
+    expect(page).to_have_url(re.compile(r"procedure=2\.000815"))
+    expect(page.locator("#search-status")).to_contain_text("Không tìm thấy kết quả nào")
+    page.get_by_role("button", name="Bỏ bộ lọc").click()
+    expect(page.locator("#procedure")).to_have_value("")
+    page.context.close()

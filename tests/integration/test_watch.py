@@ -27,6 +27,7 @@ from hoso.settings import Settings
 from hoso.watch import STATE_DIR, Watcher, codes_in
 from ingest.pipeline import Message
 from records.errors import Conflict
+from search import SearchQuery
 from tests.conftest import RESOURCES, hoso_env, run_hoso
 
 JPEG = RESOURCES / "synth" / "jpeg"
@@ -371,6 +372,9 @@ def test_dossier_folder_attaches_its_documents(seeded: Seeded, tmp_path: Path) -
             )
         }
     assert linked == set(new_doc + earlier)
+    with container(data) as box:  # attached documents are found by the dossier's procedure
+        found = box.index().search(SearchQuery("", procedure="1.001193", limit=50))
+    assert {h.document_id for h in found.hits} == set(new_doc + earlier)
 
     missing = by_folder[unknown.name]
     assert missing["dossier_code"] == "000.00.12.H56-260101-0999"

@@ -1,7 +1,9 @@
-"""Field filters and facets: document type and ID number, in the query or as filters."""
+"""Field filters and facets: document type, ID number and procedure, in the query or as
+filters."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +30,7 @@ def index(request: pytest.FixtureRequest, tmp_path: Path) -> SearchIndex:
                 NOW,
                 "can_cuoc",
                 ("001203004567",),
+                ("1.001193", "2.000815"),  # reused in a second dossier
             ),
             PageEntry(
                 2,
@@ -38,6 +41,7 @@ def index(request: pytest.FixtureRequest, tmp_path: Path) -> SearchIndex:
                 NOW,
                 "quyet_dinh",
                 ("001203004567",),
+                ("1.001193",),
             ),
             PageEntry(
                 3,
@@ -70,3 +74,33 @@ def test_filters_and_facets(index: SearchIndex) -> None:
     assert result.facets == {"can_cuoc": 1, "quyet_dinh": 1, "giay_uy_quyen": 1}
     assert ids(index, SearchQuery("nguyen", doc_type="giay_uy_quyen")) == [3]
     assert ids(index, SearchQuery("", cccd="079301000001")) == [3]
+
+
+def test_procedure_filter_and_field_query(index: SearchIndex) -> None:
+    assert ids(index, SearchQuery("nguyen van an", procedure="1.001193")) == [1, 2]
+    assert ids(index, SearchQuery("", procedure="2.000815")) == [1]
+    assert ids(index, SearchQuery("thu_tuc:1.001193")) == [1, 2]
+    assert ids(index, SearchQuery("quyet dinh procedure:1.001193")) == [2]
+    assert ids(index, SearchQuery("thu_tuc:1.001193 loai:can_cuoc")) == [1]
+    assert ids(index, SearchQuery("THU_TUC:2.000815 cccd:001203004567")) == [1]
+    assert ids(index, SearchQuery("uy quyen", procedure="1.001193")) == []
+    assert ids(index, SearchQuery("thu_tuc:9.999999")) == []
+
+
+def test_procedure_facets_count_pages_once_per_procedure(index: SearchIndex) -> None:
+    result = index.search(SearchQuery("nguyen van an"))
+    assert result.procedure_facets == {"1.001193": 2, "2.000815": 1}
+    assert result.facets == {"can_cuoc": 1, "quyet_dinh": 1, "giay_uy_quyen": 1}
+    narrowed = index.search(SearchQuery("nguyen", procedure="2.000815"))
+    assert narrowed.procedure_facets == {"1.001193": 1, "2.000815": 1}
+    assert narrowed.facets == {"can_cuoc": 1}
+
+
+def test_reindexing_with_new_procedures_moves_the_document(index: SearchIndex) -> None:
+    """A document attached to another dossier is indexed again with its procedures."""
+    entry = PageEntry(3, 1, 1, "uq.pdf", "Giấy ủy quyền của Nguyễn Văn An", NOW, "giay_uy_quyen")
+    index.add_pages([replace(entry, procedures=("2.000815", "2.000815"))])
+    assert ids(index, SearchQuery("", procedure="2.000815")) == [1, 3]
+    assert index.search(SearchQuery("uy quyen")).procedure_facets == {"2.000815": 1}
+    index.add_pages([entry])
+    assert ids(index, SearchQuery("", procedure="2.000815")) == [1]
