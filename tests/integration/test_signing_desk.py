@@ -295,11 +295,11 @@ def test_public_page_reports_stored_and_uploaded_copies(desk: Desk) -> None:
     ok = public.post(f"/api/public/signed/{short}/check", content=genuine, headers=headers).json()
     assert ok["valid"] is True and ok["same_as_stored"] is True and "HỢP LỆ" in ok["verdict_vi"]
     tampered = bytearray(genuine)
-    at = tampered.index(b"/Producer") if b"/Producer" in tampered else len(tampered) // 3
-    tampered[at + 1] ^= 0x01
+    tampered[tampered.index(b"stream") + 40] ^= 0x01  # inside the first (signed) stream
     bad = public.post(f"/api/public/signed/{short}/check", content=bytes(tampered), headers=headers)
     assert bad.status_code == 200 and bad.json()["valid"] is False
-    assert "KHÔNG HỢP LỆ" in bad.json()["verdict_vi"]
+    assert "KHÔNG HỢP LỆ" in bad.json()["verdict_vi"] and "bị thay đổi" in bad.json()["verdict_vi"]
+    assert bad.json()["signatures"][0]["intact"] is False
     assert public.get("/api/public/signed/khongcoma").status_code == 404
 
 
