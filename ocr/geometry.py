@@ -19,6 +19,7 @@ BLANK_STD = 12.0  # grey levels; a page with text varies far more than scanner n
 MAX_INK = 0.35  # text covers well under a third of a page
 SIDEWAYS_RATIO = 1.0  # row/column profile sharpness below which a page looks turned 90°
 UPSIDE_DOWN_RATIO = 1.0  # ink above/below the lines' core bands below which: turned 180°
+MIN_GLYPHS = 200  # connected components needed to trust a text-size estimate
 
 
 def turn(image: Image, degrees: int) -> Image:
@@ -122,3 +123,23 @@ def looks_upside_down(straight: Image) -> bool:
         above += float(line[: core[0]].sum())
         below += float(line[core[-1] + 1 :].sum())
     return below > 0 and above / below < UPSIDE_DOWN_RATIO
+
+
+def glyph_height(image: Image) -> float | None:
+    """Median height in pixels of the page's glyphs (connected ink components), or None
+    when the page has too few of them to tell.
+
+    Measured on generated pages at 300 dpi, 7–14 pt in four font families, it is a
+    steady ~0.58 em (17 px at 7 pt, 31 px at 13 pt): Vietnamese marks are small
+    components but letters outnumber them. Small specks (< 6 px) and rules are ignored.
+    """
+    half = _half(image)
+    if float(half.std()) < BLANK_STD:
+        return None
+    _, _, stats, _ = cv2.connectedComponentsWithStats(_ink(half), connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    glyphs = heights[(heights >= 3) & (widths >= 2) & (heights < 100)]
+    if len(glyphs) < MIN_GLYPHS:
+        return None
+    return float(np.median(glyphs)) * 2.0

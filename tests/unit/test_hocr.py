@@ -103,3 +103,27 @@ def test_minimal_snippet_without_line_spans() -> None:
     hocr = "<span class='ocrx_word' title='bbox 1 2 11 22; x_wconf 50'>Hà&nbsp;Nội</span>"
     (word,) = parse_words(hocr)
     assert word == Word("Hà\xa0Nội", 1, 2, 10, 20, 50.0, 0)
+
+
+def test_scale_result_maps_boxes_back_to_the_full_size_image() -> None:
+    """Recognised on a copy shrunk to 2/3: every box and size in the hOCR and the words
+    comes back ×1.5, and the hOCR names the published image, not the scratch copy."""
+    from ocr.engine import OcrResult
+    from ocr.hocr import parse_words, scale_result
+
+    hocr = (
+        "<div class='ocr_page' id='page_1' title='image \"ocr-input.pgm\"; bbox 0 0 1654 2339;"
+        " ppageno 0; scan_res 200 200'>"
+        "<span class='ocr_line' id='line_1_1' title=\"bbox 10 20 110 60; baseline -0.009 -6;"
+        ' x_size 38; x_descenders 6; x_ascenders 8">'
+        "<span class='ocrx_word' id='word_1_1' title='bbox 10 20 60 58; x_wconf 96'>CỘNG</span>"
+        "</span></div>"
+    )
+    small = OcrResult("CỘNG", hocr, (Word("CỘNG", 10, 20, 50, 38, 96.0, 0),))
+    big = scale_result(small, 1.5, 1.5, image="image.jpg")
+    assert big.text == "CỘNG"
+    assert big.words == (Word("CỘNG", 15, 30, 75, 57, 96.0, 0),)
+    assert parse_words(big.hocr) == list(big.words)
+    assert "bbox 0 0 2481 3508" in big.hocr and "scan_res 300 300" in big.hocr
+    assert "baseline -0.009 -9;" in big.hocr and "x_size 57;" in big.hocr
+    assert 'image "image.jpg"' in big.hocr and "ocr-input" not in big.hocr
