@@ -230,10 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from hoso.classifier_cli import add_parsers as add_classifier_parsers
     from hoso.dossiers_cli import add_parsers
+    from hoso.signing_cli import add_parsers as add_sign_batch_parsers
     from signing.cli import add_parsers as add_signing_parsers
 
     add_parsers(sub)
     add_signing_parsers(sub)
+    add_sign_batch_parsers(sub)
     add_classifier_parsers(sub)
 
     ri = sub.add_parser(
