@@ -128,3 +128,46 @@ def test_wrong_pin_is_refused(token: LocalPki) -> None:
     assert MODULE is not None
     with pytest.raises(SignerKeyUnavailable, match="hoso"):
         Pkcs11Signer.open(MODULE, token_label="hoso", key_label="signer", pin="000000")
+
+
+def test_leader_token_batch_signs_results_with_one_pin(token: LocalPki, tmp_path: Path) -> None:
+    """GIVEN a leader whose key is on a token WHEN the PIN is wrong THEN a clear 422 and
+    nothing signed; WHEN right THEN one token session signs every chosen result."""
+    from tests.integration.test_signing_desk import Desk
+
+    assert MODULE is not None
+    desk = Desk(tmp_path, token)
+    docs = desk.upload("Quyet dinh token 1", "Quyet dinh token 2")
+    code = desk.dossier()
+    for doc in docs:
+        desk.attach_result(code, doc)
+    body = {"module_path": MODULE, "token_label": "hoso", "key_label": "signer", "title": ""}
+    bad = desk.client.post(
+        "/api/me/signing-key/pkcs11", json={**body, "pin": "000000"}, headers=desk.h("leader")
+    )
+    assert bad.status_code == 422 and "PIN" in bad.json()["error"]
+    ok = desk.client.post(
+        "/api/me/signing-key/pkcs11", json={**body, "pin": PIN}, headers=desk.h("leader")
+    )
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["key"]["kind"] == "pkcs11" and ok.json()["key"]["subject"] == "Nguyễn Văn An"
+    ids = [
+        i["task_id"]
+        for i in desk.client.get("/api/signing/inbox", headers=desk.h("leader")).json()["items"]
+    ]
+    wrong = desk.client.post(
+        "/api/signing/inbox/sign",
+        json={"task_ids": ids, "secret": "111111"},
+        headers=desk.h("leader"),
+    )
+    assert wrong.status_code == 422 and "Sai mã PIN" in wrong.json()["error"]
+    r = desk.client.post(
+        "/api/signing/inbox/sign", json={"task_ids": ids, "secret": PIN}, headers=desk.h("leader")
+    )
+    assert r.status_code == 200, r.text
+    assert len(r.json()["signed"]) == 2 and r.json()["processed_dossiers"] == [code]
+    for s in r.json()["signed"]:
+        signed = desk.box.store.get_bytes(s["sha256"])
+        [report] = verify_pdf(signed, trust_roots=[token.root])
+        assert report.intact and report.trusted and not report.modified_after
+        pdfsig_ok(signed, tmp_path, f"t{s['task_id']}.pdf")
