@@ -82,6 +82,8 @@ def document(doc_id: int, _user: User, box: Box) -> dict[str, Any]:
             if p.kind in ("cover", "separator")
         ],
         "pdf_url": f"{base}/pdf" if doc.pdf_sha256 else None,
+        "signed_pdf_url": f"{base}/signed.pdf" if doc.signed_pdf_sha256 else None,
+        "signed_at": doc.signed_at.isoformat() if doc.signed_at else None,
         "text_url": f"{base}/text",
         "page_list": [
             {

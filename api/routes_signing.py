@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from api.deps import Box, User, require
 from records.errors import BadInput, Forbidden, NotFound
-from records.model import Role
+from records.model import Document, Role
 from records.model import User as UserRow
 from records.reception import find
 from records.signing_model import KeyKind, SignatureTask, TaskKind, UserKey
@@ -264,4 +264,19 @@ def signed_pdf(task_id: int, user: User, box: Box) -> Response:
         box.store.get_bytes(key),
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="da-ky-{task_id}.pdf"'},
+    )
+
+
+@router.get("/api/documents/{doc_id}/signed.pdf")
+def document_signed_pdf(doc_id: int, _user: User, box: Box) -> Response:
+    """The latest signed version of a document (the unsigned one stays at ``…/pdf``)."""
+    with box.uow() as uow:
+        doc = uow.session.get(Document, doc_id)
+        if doc is None or not doc.signed_pdf_sha256:
+            raise NotFound(f"Tài liệu {doc_id} chưa được ký số")
+        key = doc.signed_pdf_sha256
+    return Response(
+        box.store.get_bytes(key),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="tai-lieu-{doc_id}-da-ky.pdf"'},
     )

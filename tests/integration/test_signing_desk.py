@@ -220,6 +220,9 @@ def test_leader_batch_signs_results_and_dossier_moves_on(desk: Desk, tmp_path: P
         signed = store.get_bytes(s["sha256"])
         until = store.retained_until(s["sha256"])
         assert until is not None and until > soon
+        api_doc = desk.client.get(f"/api/documents/{s['document_id']}", headers=desk.h("staff"))
+        latest = desk.client.get(api_doc.json()["signed_pdf_url"], headers=desk.h("staff"))
+        assert latest.content == signed
         with desk.box.uow() as uow:
             doc = uow.session.get(Document, s["document_id"])
             assert doc is not None and doc.signed_pdf_sha256 == s["sha256"]
