@@ -215,8 +215,11 @@ def inbox(uow: UnitOfWork) -> list[QueueItem]:
 
 
 def digitised_queue(uow: UnitOfWork, user_id: int, batch_id: int | None = None) -> list[QueueItem]:
-    """Digitised copies waiting for this clerk's signature (optionally one batch)."""
+    """Digitised copies waiting for this clerk's signature (optionally one batch); a
+    document attached as a dossier's result since is the leader's to sign, not listed."""
     sync_digitised_tasks(uow, user_id)
+    dd = dossier_documents_table
+    is_result = exists().where(dd.c.document_id == T.c.document_id, dd.c.role == "result")
     query = (
         select(SignatureTask)
         .join(documents_table, documents_table.c.id == T.c.document_id)
@@ -224,6 +227,7 @@ def digitised_queue(uow: UnitOfWork, user_id: int, batch_id: int | None = None) 
             T.c.kind == TaskKind.DIGITISED.value,
             T.c.status == TaskStatus.PENDING.value,
             T.c.assignee_id == user_id,
+            ~is_result,
         )
         .order_by(T.c.id)
     )

@@ -344,3 +344,36 @@ def test_digitised_signing_can_be_switched_off(tmp_path: Path, pki: LocalPki) ->
     off.upload("Giay to")
     q = off.client.get("/api/signing/digitised", headers=off.h("clerk")).json()
     assert q == {"enabled": False, "items": []}
+
+
+def test_dossier_waiting_for_a_supplement_does_not_jump_ahead(desk: Desk) -> None:
+    """GIVEN a dossier waiting for a supplement WHEN its result is signed THEN the
+    signature is recorded but the status stays (the workflow does not allow PROCESSED)."""
+    [doc] = desk.upload("Quyet dinh cho bo sung")
+    code = desk.dossier()
+    desk.attach_result(code, doc)
+    moved = desk.client.post(
+        f"/api/dossiers/{code}/status",
+        json={"status": "supplement_requested", "note": "Bản sao giấy khai sinh"},
+        headers=desk.h("staff"),
+    )
+    assert moved.status_code == 200
+    assert desk.register("leader").status_code == 201
+    [item] = desk.client.get("/api/signing/inbox", headers=desk.h("leader")).json()["items"]
+    out = desk.client.post(
+        "/api/signing/inbox/sign",
+        json={"task_ids": [item["task_id"]], "secret": P12_PASSWORD},
+        headers=desk.h("leader"),
+    ).json()
+    assert len(out["signed"]) == 1 and out["processed_dossiers"] == []
+    d = desk.client.get(f"/api/dossiers/{code}", headers=desk.h("staff")).json()
+    assert d["status"] == "supplement_requested"
+    assert d["history"][-1]["kind"] == "signed"
+
+
+def test_a_copy_attached_as_result_later_leaves_the_clerks_queue(desk: Desk) -> None:
+    [doc] = desk.upload("Ban chup quyet dinh")
+    queue = desk.client.get("/api/signing/digitised", headers=desk.h("clerk")).json()["items"]
+    assert [i["document_id"] for i in queue] == [doc]
+    desk.attach_result(desk.dossier(), doc)
+    assert desk.client.get("/api/signing/digitised", headers=desk.h("clerk")).json()["items"] == []
