@@ -15,13 +15,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from tqdm import tqdm
 
 from records.errors import BadInput, HosoError, NotFound
 from records.sql import pages_table
+
+if TYPE_CHECKING:
+    from hoso.local import LocalPool
+    from hoso.settings import Settings
 
 EXIT_PARTIAL = 2
 
@@ -77,16 +81,26 @@ def _finish(out: dict[str, Any], as_json: bool) -> int:
 
 
 def ingest_local(args: argparse.Namespace) -> int:
-    from hoso.bootstrap import bootstrap
-    from hoso.local import run_locally
+    from hoso.local import LocalPool
     from hoso.settings import Settings
+
+    files = expand(args.paths)
+    settings = Settings()
+    workers = args.workers or settings.workers
+    # The pool starts first: its processes get ready while the files are received.
+    with LocalPool(settings, workers) as pool:
+        return _ingest_into(pool, settings, files, args)
+
+
+def _ingest_into(
+    pool: LocalPool, settings: Settings, files: list[Path], args: argparse.Namespace
+) -> int:
+    from hoso.bootstrap import bootstrap
     from ingest.progress import batch_progress
     from ingest.upload import create_batch, receive_file
     from records.model import Role
     from records.users import ensure_user
 
-    files = expand(args.paths)
-    settings = Settings()
     container = bootstrap(settings)
     with container.uow() as uow:
         user = ensure_user(uow, "cli", Role.CLERK)
@@ -112,9 +126,8 @@ def ingest_local(args: argparse.Namespace) -> int:
             p = batch_progress(uow, batch_id)
         bar.update(p["pages_total"], p["pages_done"] + p["pages_failed"])
 
-    workers = args.workers or settings.workers
     container.engine.dispose()  # no connections shared with the pool's processes
-    run_locally(settings, messages, workers=workers, on_tick=tick)
+    pool.run(messages, on_tick=tick)
     tick()
     bar.close()
     out_dir = Path(args.out) if args.out else settings.data_dir / "exports" / f"batch-{batch_id}"

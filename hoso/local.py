@@ -1,30 +1,82 @@
 """Runs pipeline steps in a local process pool: ``hoso ingest`` with no service running.
 
 Each pool process builds its own container (its own database connections and OCR
-sidecar, model kept loaded), like a Celery worker process does.
+sidecar, model kept loaded), like a Celery worker process does. The pool can be started
+before there is anything to do (``LocalPool``): its processes import the product, start
+their OCR sidecars and load the classifier while the caller receives the files, so the
+first page does not wait for all of that.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from hoso.bootstrap import Container, bootstrap
 from hoso.settings import Settings
-from ingest.pipeline import Message
+
+if TYPE_CHECKING:
+    from ingest.pipeline import Message
 
 _container: Container | None = None
 
 
 def _init(settings: Settings) -> None:
+    """Pool process start-up. Touches no database: the caller may still be migrating it."""
     global _container
     _container = bootstrap(settings, migrate=False)
+    try:  # warming up only: a failure here shows again, with its reason, on the first step
+        _container.recognizer.start(settings.ocr_language)
+        _container.classifier()  # load (or, on a new data directory, train) the model now
+    except Exception:
+        logging.getLogger(__name__).warning("worker warm-up failed", exc_info=True)
+
+
+def _ready() -> None:
+    """A no-op task: submitting one per process makes the pool start them all at once."""
 
 
 def _step(task: str, item_id: int) -> list[Message]:
     assert _container is not None
     return getattr(_container.pipeline, task)(item_id)  # type: ignore[no-any-return]
+
+
+class LocalPool:
+    """``with LocalPool(settings, workers) as pool: …; pool.run(messages)``."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self._pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init,
+            initargs=(settings,),
+        )
+        for _ in range(workers):
+            self._pool.submit(_ready)
+
+    def run(self, messages: list[Message], on_tick: Callable[[], None] | None = None) -> None:
+        """Run ``messages`` and every step they lead to, until none is left."""
+        submit = self._pool.submit
+        pending: set[Future[list[Message]]] = {submit(_step, m.task, m.id) for m in messages}
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                for m in future.result():
+                    pending.add(submit(_step, m.task, m.id))
+            if on_tick:
+                on_tick()
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
 def run_locally(
@@ -34,15 +86,5 @@ def run_locally(
     workers: int,
     on_tick: Callable[[], None] | None = None,
 ) -> None:
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init, initargs=(settings,)
-    ) as pool:
-        pending: set[Future[list[Message]]] = {pool.submit(_step, m.task, m.id) for m in messages}
-        while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
-                for m in future.result():
-                    pending.add(pool.submit(_step, m.task, m.id))
-            if on_tick:
-                on_tick()
+    with LocalPool(settings, workers) as pool:
+        pool.run(messages, on_tick)

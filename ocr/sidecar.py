@@ -49,9 +49,15 @@ def make_engine(name: str) -> OcrEngine:
     raise ValueError(f"unknown OCR engine {name!r} (tesserocr or cli)")
 
 
-def serve(engine_name: str) -> None:
-    """The child's loop: read a request per line on stdin, answer a line on stdout."""
+def serve(engine_name: str, warm_language: str | None = None) -> None:
+    """The child's loop: read a request per line on stdin, answer a line on stdout.
+
+    ``warm_language``: load that language's model before the first request arrives, so
+    the load overlaps with whatever the parent does meanwhile."""
     engine = make_engine(engine_name)
+    warm = getattr(engine, "warm", None)
+    if warm_language and warm is not None:
+        warm(warm_language)
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing else may write on the answer channel
     for line in sys.stdin:
@@ -80,11 +86,22 @@ class SidecarOcr:
         self.timeout = timeout
         self._proc: subprocess.Popen[bytes] | None = None
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def start(self, language: str | None = None) -> None:
+        """Start the child now (it loads ``language``'s model at once) instead of on the
+        first page: a worker calls this when it starts, so the first page does not wait."""
+        self._start(language)
+
+    def _start(self, language: str | None = None) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
             env = dict(os.environ, OMP_THREAD_LIMIT="1")
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "ocr.sidecar", self.engine],
+                [
+                    sys.executable,
+                    "-m",
+                    "ocr.sidecar",
+                    self.engine,
+                    *([language] if language else []),
+                ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env=env,
@@ -146,4 +163,4 @@ class SidecarOcr:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1] if len(sys.argv) > 1 else "tesserocr")
+    serve(sys.argv[1] if len(sys.argv) > 1 else "tesserocr", *sys.argv[2:3])

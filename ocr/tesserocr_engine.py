@@ -46,6 +46,10 @@ class TesserocrEngine:
             self._apis[language] = api
         return api
 
+    def warm(self, language: str) -> None:
+        """Load ``language``'s model now rather than on the first page."""
+        self._api(language)
+
     def recognize(self, image: Path, *, language: str, dpi: int) -> OcrResult:
         api = self._api(language)
         api.SetImageFile(str(image))
