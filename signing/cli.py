@@ -12,15 +12,16 @@ import json
 import os
 import sys
 from pathlib import Path
-
-from asn1crypto import pem, x509
+from typing import TYPE_CHECKING
 
 from records.errors import BadInput
 from signing.errors import NotSignable
-from signing.keys import Pkcs11Signer, Pkcs12Signer, Signer
-from signing.pades import LEVELS, sign_pdf
-from signing.stamp import StampSpec
-from signing.verify import verify_pdf
+from signing.levels import LEVELS
+
+if TYPE_CHECKING:  # pyHanko loads when a command runs, not when the parser is built
+    from asn1crypto import x509
+
+    from signing.keys import Signer
 
 
 def _read(path: str) -> bytes:
@@ -38,6 +39,8 @@ def _env(var: str) -> str:
 
 
 def _load_cert(path: str) -> x509.Certificate:
+    from asn1crypto import pem, x509
+
     data = _read(path)
     try:
         if pem.detect(data):
@@ -50,6 +53,8 @@ def _load_cert(path: str) -> x509.Certificate:
 
 
 def _open_signer(args: argparse.Namespace) -> Signer:
+    from signing.keys import Pkcs11Signer, Pkcs12Signer
+
     if args.p12:
         return Pkcs12Signer.from_file(args.p12, _env(args.password_env))
     if args.pkcs11_module:
@@ -63,6 +68,9 @@ def _open_signer(args: argparse.Namespace) -> Signer:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    from signing.pades import sign_pdf
+    from signing.stamp import StampSpec
+
     data = _read(args.input)
     roots = [_load_cert(p) for p in args.trust_root] or None
     with _open_signer(args) as signer:
@@ -92,6 +100,8 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from signing.verify import verify_pdf
+
     roots = [_load_cert(p) for p in args.trust_root]
     reports = verify_pdf(_read(args.file), trust_roots=roots, allow_fetching=args.online)
     if args.json:

@@ -31,8 +31,9 @@ from records.signing_queue import (
 from records.sql import UnitOfWork, dossiers_table
 from signing.errors import SigningError
 from signing.keystore import KeyVault, open_signer
+from signing.levels import LEVELS, PadesLevel
 from signing.overlay import PageBox, add_verification_qr, first_page_box, top_left_box
-from signing.pades import LEVELS, PadesLevel, PadesSigner, SignRequest
+from signing.pades import PadesSigner, SignRequest
 from signing.stamp import VN_TZ, StampSpec
 from storage.port import ObjectStore
 

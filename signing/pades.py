@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, get_args
 
 from asn1crypto import x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -26,10 +25,8 @@ from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 from signing import certcheck
 from signing.errors import NotSignable, SigningError, TimestampUnavailable
 from signing.keys import Signer
+from signing.levels import LEVELS, PadesLevel
 from signing.stamp import StampSpec, format_signing_time, stamp_style
-
-PadesLevel = Literal["B-B", "B-T", "B-LT", "B-LTA"]
-LEVELS: tuple[str, ...] = get_args(PadesLevel)
 
 
 @dataclass(frozen=True)
