@@ -1,4 +1,7 @@
-"""The object store port, over both adapters: filesystem (the default) and memory (the fake)."""
+"""The object store port, over every adapter: filesystem (the default), memory (the fake) and
+S3 (over real HTTP to moto's S3 server on 127.0.0.1, see tests/s3server.py). S3-only
+behaviour (object lock, bounded memory, corruption on the server, end to end) is in
+tests/integration/test_storage_s3.py."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import hashlib
 import io
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,16 +19,25 @@ from storage import open_store
 from storage.filesystem import FilesystemStore
 from storage.memory import MemoryStore
 from storage.port import ObjectStore
+from storage.s3 import S3Store
+from tests import s3server
 
 DATA = "Giấy chứng nhận quyền sử dụng đất — trang 1".encode() * 1000
 KEY = hashlib.sha256(DATA).hexdigest()
 MISSING = "0" * 64
 
 
-@pytest.fixture(params=["filesystem", "memory"])
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    yield from s3server.moto_server()
+
+
+@pytest.fixture(params=["filesystem", "memory", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     if request.param == "filesystem":
         return FilesystemStore(tmp_path / "objects")
+    if request.param == "s3":  # the server starts only when an s3 case runs
+        return s3server.new_store(request.getfixturevalue("moto_endpoint"), tmp_path)
     return MemoryStore()
 
 
@@ -272,10 +284,57 @@ def test_open_store_memory_url() -> None:
     assert store.put_bytes(DATA) == KEY
 
 
-@pytest.mark.parametrize("url", ["s3://bucket/objects", "/var/lib/hoso/objects", "ftp://x/y", ""])
+@pytest.mark.parametrize("url", ["/var/lib/hoso/objects", "ftp://x/y", "", "s3:///bucket"])
 def test_open_store_bad_scheme(url: str) -> None:
     with pytest.raises(ValueError, match="HOSO_STORAGE_URL"):
         open_store(url)
+
+
+def test_open_store_s3_url_connects_to_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing an s3:// URL builds the adapter without a request (the host does not exist)."""
+    monkeypatch.delenv("HOSO_S3_ACCESS_KEY", raising=False)
+    store = open_store(
+        "s3://kh%C3%B3a:b%C3%AD%2Fm%E1%BA%ADt@minio.invalid:9000/hoso/objects"
+        "?secure=false&region=vn-hanoi-1&cache_mb=64"
+    )
+    assert isinstance(store, S3Store)
+    assert (store.endpoint, store.bucket, store.prefix) == ("minio.invalid:9000", "hoso", "objects")
+    assert store.where == "http://minio.invalid:9000/hoso"
+    assert store.cache_bytes == 64 * 1024 * 1024
+    assert store.name_of(KEY) == f"objects/{KEY[:2]}/{KEY[2:4]}/{KEY}"
+    creds = store.client._provider.retrieve()  # type: ignore[union-attr]
+    assert (creds.access_key, creds.secret_key) == ("khóa", "bí/mật")
+
+
+def test_open_store_s3_defaults_to_https_and_env_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOSO_S3_ACCESS_KEY", "tu-bien-moi-truong")
+    monkeypatch.setenv("HOSO_S3_SECRET_KEY", "bi-mat")
+    store = open_store("s3://minio.invalid/hoso")
+    assert isinstance(store, S3Store)
+    assert store.where == "https://minio.invalid/hoso"
+    assert store.name_of(KEY) == f"{KEY[:2]}/{KEY[2:4]}/{KEY}"
+    creds = store.client._provider.retrieve()  # type: ignore[union-attr]
+    assert creds.access_key == "tu-bien-moi-truong"
+
+
+@pytest.mark.parametrize(
+    ("url", "complaint"),
+    [
+        ("s3://minio.invalid:9000/hoso", "HOSO_S3_ACCESS_KEY"),  # no credentials anywhere
+        ("s3://a:b@minio.invalid:9000/", "bucket"),
+        ("s3://a:b@minio.invalid:9000/H_", "bucket"),
+        ("s3://a:b@minio.invalid:9000/hoso?secure=maybe", "true/false"),
+        ("s3://a:b@minio.invalid:9000/hoso?endpoint=x", "endpoint"),
+    ],
+)
+def test_open_store_s3_bad_urls(url: str, complaint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HOSO_S3_ACCESS_KEY", raising=False)
+    monkeypatch.delenv("HOSO_S3_SECRET_KEY", raising=False)
+    with pytest.raises(ValueError, match="HOSO_STORAGE_URL") as e:
+        open_store(url)
+    assert complaint in str(e.value)
 
 
 def test_retention_is_recorded_and_only_extended(store: ObjectStore) -> None:
