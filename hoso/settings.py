@@ -18,7 +18,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./data"), description="Where everything is kept by default.")
     database_url: str = Field("", description="SQLAlchemy URL; default SQLite in data_dir.")
     storage_url: str = Field("", description="file:///… (default data_dir/objects).")
-    search_url: str = Field("", description="tantivy:///… (default data_dir/index).")
+    search_url: str = Field(
+        "",
+        description="tantivy:///… (default data_dir/index), opensearch://host:9200/index "
+        "or elasticsearch://host:9200/index.",
+    )
     broker_url: str = Field("", description="Celery broker; default filesystem:// in data_dir.")
     ocr_language: str = Field("vie", description="Tesseract languages, e.g. vie or vie+eng.")
     ocr_engine: str = Field("tesserocr", description="tesserocr (model kept loaded) or cli.")

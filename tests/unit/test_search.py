@@ -1,20 +1,24 @@
-"""The search index port over both adapters (tantivy, the default; memory, the fake), then
-what only tantivy does: diacritic-aware ranking, phrases, snippets, several writer
-processes, reopening."""
+"""The search index port over every adapter (tantivy, the default; memory, the fake;
+OpenSearch through opensearch-py against osmem-server), then what the real engines do
+(tantivy, OpenSearch) and the fake does not: diacritic-aware ranking, phrases, snippets;
+then tantivy's own: several writer processes on one directory, reopening."""
 
 from __future__ import annotations
 
 import multiprocessing
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from search import open_index
+from search.elastic_index import ElasticIndex
 from search.memory import MemoryIndex
 from search.port import PageEntry, SearchIndex, SearchQuery
 from search.tantivy_index import TantivyIndex
+from tests.search_server import ENGINES, opensearch_url, osmem  # noqa: F401  (fixture)
 
 DAY = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 
@@ -36,11 +40,19 @@ def found(index: SearchIndex, text: str, **kw: object) -> list[tuple[int, int]]:
     return sorted((h.document_id, h.page) for h in result.hits)
 
 
-@pytest.fixture(params=["tantivy", "memory"])
-def index(request: pytest.FixtureRequest, tmp_path: Path) -> SearchIndex:
-    if request.param == "tantivy":
-        return TantivyIndex(tmp_path / "ix")
-    return MemoryIndex()
+def make_index(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    if kind == "tantivy":
+        yield TantivyIndex(tmp_path / "ix")
+    elif kind == "memory":
+        yield MemoryIndex()
+    else:
+        for url in opensearch_url(request.getfixturevalue("osmem"), "hoso-test"):
+            yield open_index(url)
+
+
+@pytest.fixture(params=ENGINES)
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    yield from make_index(request.param, request, tmp_path)
 
 
 # --- shared behaviour --------------------------------------------------------------------
@@ -199,68 +211,74 @@ def test_open_index_urls(tmp_path: Path) -> None:
     ix = open_index((tmp_path / "chỉ mục").as_uri().replace("file:", "tantivy:"))
     assert isinstance(ix, TantivyIndex)
     assert (tmp_path / "chỉ mục").is_dir()
+    # a server URL connects to nothing until used (port 9 is discard: nothing listens)
+    for url in ("opensearch://127.0.0.1:9", "elasticsearch://127.0.0.1:9/ho-so"):
+        assert isinstance(open_index(url), ElasticIndex)
     with pytest.raises(ValueError, match="HOSO_SEARCH_URL"):
-        open_index("elasticsearch://localhost:9200")
+        open_index("http://127.0.0.1:9200")
 
 
-# --- tantivy only ------------------------------------------------------------------------
+# --- the real engines (not the fake) -----------------------------------------------------
 
 
-@pytest.fixture
-def tantivy(tmp_path: Path) -> TantivyIndex:
-    return TantivyIndex(tmp_path / "ix")
+@pytest.fixture(params=[e for e in ENGINES if e != "memory"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    yield from make_index(request.param, request, tmp_path)
 
 
-def test_exact_diacritics_rank_first(tantivy: TantivyIndex) -> None:
-    tantivy.add_pages([page(1, 1, "Bộ Tài nguyên và Môi trường"), page(2, 1, "ông Nguyễn Văn A")])
-    hits = tantivy.search(SearchQuery("Nguyễn")).hits
+def test_exact_diacritics_rank_first(engine: SearchIndex) -> None:
+    engine.add_pages([page(1, 1, "Bộ Tài nguyên và Môi trường"), page(2, 1, "ông Nguyễn Văn A")])
+    hits = engine.search(SearchQuery("Nguyễn")).hits
     assert [h.document_id for h in hits] == [2, 1]
     assert hits[0].score > hits[1].score
-    hits = tantivy.search(SearchQuery("nguyên")).hits
+    hits = engine.search(SearchQuery("nguyên")).hits
     assert [h.document_id for h in hits] == [1, 2]
     assert hits[0].score > hits[1].score
 
 
-def test_exact_diacritics_rank_first_regardless_of_insertion_order(tantivy: TantivyIndex) -> None:
-    tantivy.add_pages([page(2, 1, "ông Nguyễn Văn A")])
-    tantivy.add_pages([page(1, 1, "Bộ Tài nguyên và Môi trường")])
-    assert [h.document_id for h in tantivy.search(SearchQuery("Nguyễn")).hits] == [2, 1]
+def test_exact_diacritics_rank_first_regardless_of_insertion_order(engine: SearchIndex) -> None:
+    engine.add_pages([page(2, 1, "ông Nguyễn Văn A")])
+    engine.add_pages([page(1, 1, "Bộ Tài nguyên và Môi trường")])
+    assert [h.document_id for h in engine.search(SearchQuery("Nguyễn")).hits] == [2, 1]
     nfd = unicodedata.normalize("NFD", "Nguyễn")
-    assert [h.document_id for h in tantivy.search(SearchQuery(nfd)).hits] == [2, 1]
+    assert [h.document_id for h in engine.search(SearchQuery(nfd)).hits] == [2, 1]
 
 
-def test_phrase_query_requires_adjacency(tantivy: TantivyIndex) -> None:
-    tantivy.add_pages(
+def test_phrase_query_requires_adjacency(engine: SearchIndex) -> None:
+    engine.add_pages(
         [
             page(1, 1, "Ông Nguyễn Văn An"),
             page(2, 1, "An đã ký văn bản"),  # both words, not adjacent, wrong order
             page(3, 1, "văn phòng An Giang"),  # both words, not adjacent
         ]
     )
-    assert found(tantivy, "van an") == [(1, 1), (2, 1), (3, 1)]
-    assert found(tantivy, '"van an"') == [(1, 1)]
-    assert found(tantivy, '"Văn An"') == [(1, 1)]
-    assert found(tantivy, '"an van"') == []
-    assert found(tantivy, '"van an" nguyen') == [(1, 1)]
-    assert found(tantivy, '"van an" giang') == []
+    assert found(engine, "van an") == [(1, 1), (2, 1), (3, 1)]
+    assert found(engine, '"van an"') == [(1, 1)]
+    assert found(engine, '"Văn An"') == [(1, 1)]
+    assert found(engine, '"an van"') == []
+    assert found(engine, '"van an" nguyen') == [(1, 1)]
+    assert found(engine, '"van an" giang') == []
 
 
-def test_snippet_shows_diacritics_and_bolds_matches(tantivy: TantivyIndex) -> None:
-    tantivy.add_pages([page(1, 1, "Ông Nguyễn Văn An có quyền sử dụng đất đai tại thửa số 5")])
-    (hit,) = tantivy.search(SearchQuery("nguyen dat")).hits
+def test_snippet_shows_diacritics_and_bolds_matches(engine: SearchIndex) -> None:
+    engine.add_pages([page(1, 1, "Ông Nguyễn Văn An có quyền sử dụng đất đai tại thửa số 5")])
+    (hit,) = engine.search(SearchQuery("nguyen dat")).hits
     assert "<b>Nguyễn</b>" in hit.snippet_html
     assert "<b>đất</b>" in hit.snippet_html
     assert "Văn An" in hit.snippet_html  # not matched: not bold, diacritics kept
 
 
-def test_snippet_escapes_html_from_the_page(tantivy: TantivyIndex) -> None:
-    tantivy.add_pages([page(1, 1, 'Biên bản <script>alert("x")</script> & <i>đất đai</i>')])
-    (hit,) = tantivy.search(SearchQuery("bien ban")).hits
+def test_snippet_escapes_html_from_the_page(engine: SearchIndex) -> None:
+    engine.add_pages([page(1, 1, 'Biên bản <script>alert("x")</script> & <i>đất đai</i>')])
+    (hit,) = engine.search(SearchQuery("bien ban")).hits
     assert "&lt;script" in hit.snippet_html
     assert "<script" not in hit.snippet_html
     assert "<i>" not in hit.snippet_html
     assert "&amp;" in hit.snippet_html
     assert "<b>Biên</b>" in hit.snippet_html
+
+
+# --- tantivy only ------------------------------------------------------------------------
 
 
 def test_reopening_the_directory_keeps_folding(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ filters."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,15 +11,16 @@ from pathlib import Path
 import pytest
 
 from search import PageEntry, SearchIndex, SearchQuery
-from search.memory import MemoryIndex
-from search.tantivy_index import TantivyIndex
+from tests.search_server import ENGINES, osmem  # noqa: F401  (fixture)
+from tests.unit.test_search import make_index
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["tantivy", "memory"])
-def index(request: pytest.FixtureRequest, tmp_path: Path) -> SearchIndex:
-    ix: SearchIndex = TantivyIndex(tmp_path / "ix") if request.param == "tantivy" else MemoryIndex()
+@pytest.fixture(params=ENGINES)
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    indexes = make_index(request.param, request, tmp_path)
+    ix = next(indexes)
     ix.add_pages(
         [
             PageEntry(
@@ -55,7 +57,8 @@ def index(request: pytest.FixtureRequest, tmp_path: Path) -> SearchIndex:
             ),
         ]
     )
-    return ix
+    yield ix
+    indexes.close()  # an OpenSearch clone is dropped
 
 
 def ids(index: SearchIndex, query: SearchQuery) -> list[int]:
