@@ -16,15 +16,16 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import func, select
 
-from classify import Prediction, extract
+from classify.fields import extract
 from ingest.grouping import group_pages
 from ingest.images import turn_image_file
+from ingest.messages import STEPS, Message
 from ingest.rasterize import Limits, count_pages, page_image
 from ocr.born_digital import embedded_text
 from ocr.engine import Word
@@ -43,14 +44,10 @@ from records.workflow import attach_to_dossier
 from search.port import PageEntry, SearchIndex
 from storage.port import ObjectStore
 
-#: every step a Message can name; the Celery app registers exactly these
-STEPS = ("split_source", "ocr_page", "group_source", "assemble_document")
+if TYPE_CHECKING:
+    from classify.model import Prediction
 
-
-@dataclass(frozen=True)
-class Message:
-    task: str  # split_source | ocr_page | group_source | assemble_document
-    id: int
+__all__ = ["STEPS", "Message", "Pipeline"]
 
 
 class Classifier(Protocol):

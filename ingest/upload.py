@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from sqlalchemy import select
 
-from ingest.pipeline import Message
+from ingest.messages import Message
 from ingest.sniff import HEAD_BYTES, describe, sniff
 from records.errors import FileTooLarge
 from records.model import Batch, Document, SourceFile
