@@ -172,12 +172,28 @@ _PROVINCE = re.compile(
 )
 
 
+#: An address wrapped onto the next line ends there with its province, within this many
+#: characters and with no label (no colon) before it.
+_WRAPPED_TAIL = 45
+
+
 def _address(v: _View, pos: int, limit: int) -> _Hit | None:
     m = re.compile(r"[\s:]*").match(v.k, pos)
     start = m.end() if m else pos
     eol = v.k.find("\n", start)
     stop = min(limit, eol if eol >= 0 else len(v.k))
     province = _PROVINCE.search(v.k, start, stop)
+    if province is None and stop < limit:  # wrapped: "…, xã Đông\nHưng, tỉnh Vĩnh Long"
+        nxt = re.compile(r"\s*").match(v.k, stop).end()  # type: ignore[union-attr]
+        after = v.k.find("\n", nxt)
+        after = min(limit, after if after >= 0 else len(v.k))
+        later = _PROVINCE.search(v.k, start, after)
+        if (
+            later
+            and stop < later.end() <= stop + _WRAPPED_TAIL
+            and ":" not in v.k[stop : later.start()]
+        ):
+            province = later
     if province:
         end, conf = province.end(), 0.88
     else:
@@ -186,7 +202,7 @@ def _address(v: _View, pos: int, limit: int) -> _Hit | None:
     raw = v.text[start:end].rstrip(" ,.;")
     if len(raw) < 6:
         return None
-    return start, start + len(raw), raw, conf
+    return start, start + len(raw), " ".join(raw.split()), conf
 
 
 def _integer(v: _View, pos: int, limit: int) -> _Hit | None:
@@ -198,7 +214,9 @@ def _integer(v: _View, pos: int, limit: int) -> _Hit | None:
 
 
 _NUMBER = r"(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[,.]\d{1,2})?)(?!\d)"
-_AREA = re.compile(_NUMBER + r"(?:\s*(m2|m\b))?")
+#: "m²" as OCR reads it: m2, m?, m°, mº, m* (the superscript is small and often misread).
+_SQM = r"m\s?[2?°º*]?(?![A-Za-z0-9])"
+_AREA = re.compile(_NUMBER + r"(?:\s*(" + _SQM + "))?")
 
 
 def _area_value(number: str) -> str:
@@ -218,7 +236,7 @@ def _area(v: _View, pos: int, limit: int) -> _Hit | None:
 
 
 def _area_anywhere(v: _View, pos: int, limit: int) -> _Hit | None:
-    a = re.compile(_NUMBER + r"\s*m2\b").search(v.d, pos, limit)
+    a = re.compile(_NUMBER + r"\s*" + _SQM).search(v.d, pos, limit)
     return (a.start(), a.end(), _area_value(a.group(1)), 0.7) if a else None
 
 
@@ -268,7 +286,7 @@ ADDR = (
 HONOR = r"(?<![a-z])(?=(?:ong|ba)(?:\s*/\s*ba)?\s*:?\s+[a-z])"
 THUA = r"(?:thua\s*(?:dat\s*)?so|so\s*thu\s*tu\s*thua(?:\s*dat)?|so\s*thua)\s*:?"
 TO = r"(?:to\s*ban\s*do\s*so|so\s*to\s*ban\s*do)\s*:?"
-AREA = r"dien\s*tich(?:\s*\(m2\))?\s*:?"
+AREA = r"dien\s*tich(?:\s*\(\s*m\s?[2?°º*]?\s*\))?\s*:?"
 GCN = r"(?:giay\s*chung\s*nhan\s*so|so\s*phat\s*hanh(?:\s*\(serial\))?|so\s*seri(?:al)?)\s*:?"
 
 

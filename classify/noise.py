@@ -45,9 +45,12 @@ class NoiseLevel:
     merge_lines: float = 0.1
     split_line: float = 0.03
     superscript: float = 0.5  # m² read as m2
+    wrap: float = 0.0  # chance that lines are wrapped at a page's width (as printed)
 
 
-CLEAN = NoiseLevel(0, 0, 0, 0, 0, 0, 0, 0, 0)
+CLEAN = NoiseLevel(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+#: Characters per printed line on A4 (12–13.5 pt, narrow to wide fonts, usual margins).
+WRAP_WIDTH = (55, 90)
 
 
 def draw_level(rng: random.Random, scale: float = 1.0) -> NoiseLevel:
@@ -63,6 +66,7 @@ def draw_level(rng: random.Random, scale: float = 1.0) -> NoiseLevel:
         merge_lines=min(0.6, 0.1 * s),
         split_line=0.03 * s,
         superscript=min(1.0, 0.4 * s),
+        wrap=0.6 if s else 0.0,
     )
 
 
@@ -94,9 +98,28 @@ def _char(c: str, rng: random.Random, lv: NoiseLevel) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+def wrap(text: str, width: int) -> str:
+    """Long lines broken at spaces before ``width`` characters, as a printed page breaks
+    them (titles and addresses end up on two lines in the OCR text)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        current = ""
+        for word in line.split(" "):
+            if current and len(current) + 1 + len(word) > width:
+                out.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
+        out.append(current)
+    return "\n".join(out)
+
+
 def damage(text: str, rng: random.Random, level: NoiseLevel) -> str:
-    """``text`` as a mediocre OCR engine might return it (NFC)."""
-    chars = "".join(_char(c, rng, level) for c in unicodedata.normalize("NFC", text))
+    """``text`` as a mediocre OCR engine might return it from a printed page (NFC)."""
+    text = unicodedata.normalize("NFC", text)
+    if level.wrap and rng.random() < level.wrap:
+        text = wrap(text, rng.randint(*WRAP_WIDTH))
+    chars = "".join(_char(c, rng, level) for c in text)
     lines = chars.split("\n")
     out: list[str] = []
     for line in lines:

@@ -14,8 +14,13 @@ from functools import lru_cache
 _D = {"đ": "d", "Đ": "D"}
 
 
+#: Tesseract often reads Vietnamese Đ/đ as the look-alike Icelandic Ð/ð (U+00D0/U+00F0),
+#: which Vietnamese never uses; put back one for one (offsets unchanged).
+_ETH = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
+
+
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text).translate(_ETH)
 
 
 @lru_cache(maxsize=4096)

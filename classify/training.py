@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from classify.noise import damage, draw_level
 from classify.types import OTHER
@@ -64,19 +64,37 @@ class StaticSource:
         return self.items
 
 
-def _generated(
-    templates: dict[str, list[tuple[str, object]]], n_per_type: int, seed: str, noise: float
-) -> Iterator[LabelledText]:
-    rng = random.Random(seed)
+@dataclass(frozen=True)
+class LabelledDocument:
+    """A generated document (``synth.content.Document``: styled lines, to render as a
+    page) with its type and field ground truth."""
+
+    document: Any
+    type: str
+    fields: dict[str, str] = field(default_factory=dict)
+    template: str = ""
+
+
+def _documents(
+    templates: dict[str, list[tuple[str, object]]], n_per_type: int, seed: str
+) -> Iterator[LabelledDocument]:
     for code in sorted(templates):
         makers = templates[code]
         for i in range(n_per_type):
             name, make = makers[i % len(makers)]
-            doc_rng = random.Random(f"{seed}:{code}:{i}")
-            made = make(doc_rng)  # type: ignore[operator]
+            made = make(random.Random(f"{seed}:{code}:{i}"))  # type: ignore[operator]
             doc, truth = made if isinstance(made, tuple) else (made, {})
-            text = damage(doc.text, rng, draw_level(rng, noise)) if noise > 0 else doc.text
-            yield LabelledText(text, code, dict(truth), name)
+            yield LabelledDocument(doc, code, dict(truth), name)
+
+
+def _generated(
+    templates: dict[str, list[tuple[str, object]]], n_per_type: int, seed: str, noise: float
+) -> Iterator[LabelledText]:
+    rng = random.Random(seed)
+    for item in _documents(templates, n_per_type, seed):
+        text = item.document.text
+        text = damage(text, rng, draw_level(rng, noise)) if noise > 0 else text
+        yield LabelledText(text, item.type, item.fields, item.template)
 
 
 def _training_templates() -> dict[str, list[tuple[str, object]]]:
@@ -103,6 +121,17 @@ def _holdout_templates() -> dict[str, list[tuple[str, object]]]:
 def training_set(n_per_type: int = 60, seed: int = 0, noise: float = 1.0) -> list[LabelledText]:
     """Noisy texts from the training templates (synth's pages plus ``templates_typed``)."""
     return list(_generated(_training_templates(), n_per_type, f"train:{seed}", noise))
+
+
+def holdout_documents(n_per_type: int = 10, seed: int = 0) -> list[LabelledDocument]:
+    """The HOLD-OUT documents themselves (to render and scan), with field ground truth.
+    Evaluation only; ``holdout_set(n, seed, noise=0)`` has the same texts."""
+    return list(_documents(_holdout_templates(), n_per_type, f"holdout:{seed}"))
+
+
+def training_documents(n_per_type: int = 10, seed: int = 0) -> list[LabelledDocument]:
+    """Documents from the training templates (to render and scan)."""
+    return list(_documents(_training_templates(), n_per_type, f"train:{seed}"))
 
 
 def holdout_set(n_per_type: int = 40, seed: int = 0, noise: float = 1.0) -> list[LabelledText]:

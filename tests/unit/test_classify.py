@@ -197,3 +197,47 @@ def test_locate_maps_a_field_to_word_boxes() -> None:
     span = Field("dia_chi", "Thôn Đông, xã Tân Phú, tỉnh Nghệ An", 0.9, start, len(text))
     boxes = locate(span, words, text)
     assert [(b.line, b.left) for b in boxes] == [(1, 280), (2, 100)]
+
+
+def test_a_title_wrapped_on_two_printed_lines_is_read() -> None:
+    """GIVEN the OCR of a page whose long title wraps (with an empty line between, as
+    Tesseract gives it) WHEN matched THEN the title names the type and its span covers
+    both lines; a one-line title anchored at its line end still needs its line alone."""
+    text = (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nMẫu số 04/ĐK\n"
+        "ĐƠN ĐĂNG KÝ, CẤP GIẤY CHỨNG NHẬN QUYỀN SỬ\n\nDỤNG ĐẤT\nKính gửi: Văn phòng"
+    )
+    m = match_title(text)
+    assert m is not None and m.type == "don_dang_ky_dat_dai" and m.line == 2
+    assert text[m.start : m.end].startswith("ĐƠN ĐĂNG KÝ") and text[m.start : m.end].endswith(
+        "DỤNG"
+    )
+    assert match_title("QUYẾT ĐỊNH\nVề việc cấp giấy") is not None
+    assert match_title("Quyết định\nvề việc") is None  # not upper case: not a title
+
+
+def test_fields_tolerate_what_ocr_does_to_printed_pages() -> None:
+    """Đ read as the look-alike Ð, m² as m? or m°, an address wrapped onto the next line."""
+    gcn = "Số phát hành (Serial): AÐ 340363\nThửa đất số 284, diện tích 558,0 m°"
+    found = extract(gcn, "giay_chung_nhan_qsdd")
+    assert found["so_giay_chung_nhan"].value == "AĐ 340363"
+    assert found["dien_tich"].value == "558,0 m²"
+    land = "Thửa số: 434; Tờ bản đồ số: 63; Diện tích (m?): 731,0"
+    assert extract(land, "don_dang_ky_dat_dai")["dien_tich"].value == "731,0 m²"
+    card = "Nơi cư trú: Thôn Thống Nhất, xã Quảng Điền, tỉnh\n\nTây Ninh\nCó giá trị đến: 2040"
+    address = extract(card, "can_cuoc")["dia_chi"]
+    assert address.value == "Thôn Thống Nhất, xã Quảng Điền, tỉnh Tây Ninh"
+    assert card[address.start : address.end].endswith("Tây Ninh")
+    # the next line is another labelled field: the address is not stretched onto it
+    two = "Nơi thường trú: Thôn A, xã Bình\nQuê quán: xã C, tỉnh Nam Định"
+    assert extract(two, "can_cuoc")["dia_chi"].value == "Thôn A, xã Bình"
+
+
+def test_training_noise_wraps_lines_like_a_printed_page() -> None:
+    from classify.noise import draw_level, wrap
+
+    line = "Đề nghị được cấp Giấy chứng nhận quyền sử dụng đất đối với thửa đất trên và tài sản"
+    wrapped = wrap(line, 40)
+    assert wrapped.replace("\n", " ") == line and all(len(x) <= 40 for x in wrapped.split("\n"))
+    rng = random.Random(0)
+    assert any(draw_level(rng).wrap for _ in range(20))
