@@ -88,9 +88,11 @@ def looks_sideways(image: Image) -> bool:
 
     Compares how sharply ink gathers into rows vs into columns (best over small angles)
     on a quarter-size image: on our test pages upright scores were ≥ 1.9, sideways ≤ 0.52.
-    A few ms, where finding out through a failed recognition costs about a second.
+    A few ms, where finding out through a failed recognition costs about a second. The
+    page's outer 3% is left out: dark scanner edges along the long sides made upright
+    pages look sideways (3 of 40 generated scans).
     """
-    quarter = _half(_half(image))
+    quarter = _inner(_half(_half(image)))
     if float(quarter.std()) < BLANK_STD:
         return False
     ink = _ink(quarter)
@@ -100,29 +102,46 @@ def looks_sideways(image: Image) -> bool:
     return bool(cols > 0 and rows / cols < SIDEWAYS_RATIO)
 
 
-def looks_upside_down(straight: Image) -> bool:
-    """True when a straightened page's text seems to stand on its head.
+def _inner(image: Image, margin: float = 0.03) -> Image:
+    h, w = image.shape[:2]
+    dy, dx = int(h * margin), int(w * margin)
+    return image[dy : h - dy, dx : w - dx]
 
-    Vietnamese marks (and ascenders) put more ink just above each line's core band than
-    below it (descenders); turned 180° the balance flips. On our test pages the ratio
-    above/below was ≥ 2.1 upright and ≤ 0.5 upside down; we ask Tesseract's orientation
-    detection to confirm below 1.0. Lines are found as runs of rows with ink.
+
+def looks_upside_down(straight: Image) -> bool:
+    """True when a straightened page's text seems to stand on its head (see
+    ``upright_ratio``; below 1.0)."""
+    ratio = upright_ratio(straight)
+    return ratio is not None and ratio < UPSIDE_DOWN_RATIO
+
+
+def upright_ratio(straight: Image) -> float | None:
+    """Ink just above the text lines' core bands over ink just below them, on a
+    straightened page; None when the page has no lines to measure.
+
+    Vietnamese marks (and ascenders) put more ink above each line's core band than
+    below it (descenders); turned 180° the balance flips. On 40 generated scans the
+    ratio was ≥ 2.26 upright and ≤ 0.4 upside down (sideways pages turned either way
+    included). Lines are found as runs of rows with ink; runs taller than a tenth of
+    the page are not text lines (pictures, stamps) and are left out.
     """
-    half = _half(straight)
+    half = _inner(_half(straight))  # without dark scanner edges, which ink every row
     if float(half.std()) < BLANK_STD:
-        return False
+        return None
     rows = _ink(half).sum(axis=1, dtype=np.float64) / 255.0
     inked = np.concatenate(([False], rows > 0, [False]))
     edges = np.flatnonzero(np.diff(inked.astype(np.int8)))
     above = below = 0.0
     for start, end in zip(edges[::2], edges[1::2], strict=True):
         line = rows[start:end]
-        if len(line) < 6:
+        if len(line) < 6 or len(line) > len(rows) // 10:
             continue
         core = np.flatnonzero(line >= 0.5 * line.max())
         above += float(line[: core[0]].sum())
         below += float(line[core[-1] + 1 :].sum())
-    return below > 0 and above / below < UPSIDE_DOWN_RATIO
+    if below == 0:
+        return None if above == 0 else float("inf")
+    return above / below
 
 
 def glyph_height(image: Image) -> float | None:

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
+import synth
 from ocr.engine import OcrResult, Word
 from ocr.page import PageOptions, ocr_page
 
@@ -84,3 +86,37 @@ def test_colour_pages_are_handled(tmp_path: Path) -> None:
     im.save(tmp_path / "colour.png")
     outcome = ocr_page(engine, tmp_path / "colour.png", tmp_path / "out", PageOptions())
     assert outcome.turned == 0 and engine.recognized == [True]
+
+
+class ReadsAnything(FakeEngine):
+    """Recognition always 'succeeds': only the layout can have chosen the turn."""
+
+    def recognize(self, image: Path, *, language: str, dpi: int) -> OcrResult:
+        self.recognized.append(True)
+        words = tuple(Word(f"từ{i}", 10 * i, 100, 8, 10, 95.0, 0) for i in range(5))
+        return OcrResult("chữ", "<html/>", words)
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_generated_text_pages_are_turned_by_their_layout_alone(tmp_path: Path, turn: int) -> None:
+    """GIVEN a page of Vietnamese text turned 0/90/180/270° WHEN processed THEN the layout
+    (lines' direction, marks above vs descenders below) tells the turn: Tesseract's
+    orientation detection is not asked."""
+    page = synth.generate_page(21, dpi=200, skew=1.2, turn=turn)
+    page.image.save(tmp_path / "scan.png")
+    engine = ReadsAnything()
+    outcome = ocr_page(engine, tmp_path / "scan.png", tmp_path / "out", PageOptions(dpi=200))
+    assert outcome.turned == turn and engine.orientation_calls == 0
+    assert abs(outcome.skew + 1.2) < 0.2 or turn in (90, 270)  # skew is turned with the page
+
+
+def test_dark_scanner_edges_do_not_make_a_page_look_sideways(tmp_path: Path) -> None:
+    """Scans with dark bands down both long edges once looked turned 90° and cost an
+    orientation detection each."""
+    page = np.array(synth.generate_page(22, dpi=200, skew=0.0).image)
+    page[:, :18] = 40
+    page[:, -18:] = 40
+    Image.fromarray(page).save(tmp_path / "edges.png")
+    engine = ReadsAnything()
+    outcome = ocr_page(engine, tmp_path / "edges.png", tmp_path / "out", PageOptions(dpi=200))
+    assert outcome.turned == 0 and engine.orientation_calls == 0
