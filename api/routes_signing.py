@@ -17,10 +17,11 @@ from records.errors import BadInput, Forbidden, NotFound
 from records.model import Document, Role
 from records.model import User as UserRow
 from records.reception import find
-from records.signing_model import KeyKind, SignatureTask, TaskKind, UserKey
+from records.signing_model import ImageKind, KeyKind, SignatureTask, StampImage, TaskKind, UserKey
 from records.signing_queue import (
     QueueItem,
     delete_key,
+    delete_stamp_image,
     digitised_queue,
     inbox,
     key_of,
@@ -28,9 +29,12 @@ from records.signing_queue import (
     reject,
     request_signature,
     save_key,
+    save_stamp_image,
+    stamp_image,
 )
 from records.users import Identity
 from records.workflow import attach
+from signing.images import MAX_IMAGE_BYTES, normalise_stamp_image
 from signing.keystore import MAX_P12_BYTES, p12_key, pkcs11_key
 
 router = APIRouter()
@@ -57,13 +61,67 @@ def key_json(key: UserKey | None) -> dict[str, Any] | None:
     }
 
 
+def image_json(image: StampImage | None, url: str) -> dict[str, Any] | None:
+    if image is None:
+        return None
+    return {
+        "url": url,
+        "width": image.width,
+        "height": image.height,
+        "created": image.created.isoformat(),
+    }
+
+
+SIGNATURE_URL = "/api/me/signature-image"
+SEAL_URL = "/api/signing/seal"
+
+
 # -- my key ---------------------------------------------------------------------------
 
 
 @router.get("/api/me/signing-key")
 def my_key(user: User, box: Box) -> dict[str, Any]:
+    """My key, my signature image and the agency seal (both printed in results' stamps)."""
     with box.uow() as uow:
-        return {"key": key_json(key_of(uow, user.id))}
+        return {
+            "key": key_json(key_of(uow, user.id)),
+            "signature_image": image_json(
+                stamp_image(uow, ImageKind.SIGNATURE, user.id), SIGNATURE_URL
+            ),
+            "seal": image_json(stamp_image(uow, ImageKind.SEAL), SEAL_URL),
+        }
+
+
+async def _read_image(upload: UploadFile) -> bytes:
+    return await upload.read(MAX_IMAGE_BYTES + 1)
+
+
+def _keep_image(box: Box, data: bytes, kind: ImageKind, user_id: int | None, by: int) -> StampImage:
+    """Check and normalise the picture, store the PNG, then point the row at it."""
+    picture = normalise_stamp_image(data, "seal" if kind == ImageKind.SEAL else "signature")
+    sha = box.store.put_bytes(picture.png)
+    image = StampImage(
+        kind=kind,
+        sha256=sha,
+        width=picture.width,
+        height=picture.height,
+        user_id=user_id,
+        uploaded_by=by,
+    )
+    with box.uow() as uow:
+        save_stamp_image(uow, image)
+        uow.commit()
+    return image
+
+
+def _png(box: Box, image: StampImage | None, missing: str) -> Response:
+    if image is None:
+        raise NotFound(missing)
+    return Response(
+        box.store.get_bytes(image.sha256),
+        media_type="image/png",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.post("/api/me/signing-key/p12", status_code=201)
@@ -73,15 +131,74 @@ async def register_p12(
     file: UploadFile = File(...),
     password: str = Form(""),
     title: str = Form(""),
+    signature_image: UploadFile | None = File(None),
 ) -> dict[str, Any]:
     """The .p12/.pfx is checked with its password, then stored encrypted; the password
-    itself is not kept (it is asked again at each signing)."""
+    itself is not kept (it is asked again at each signing). An optional
+    ``signature_image`` (PNG/JPEG) is checked first and kept as the user's signature."""
     data = await file.read(MAX_P12_BYTES + 1)
+    picture = await _read_image(signature_image) if signature_image is not None else b""
+    if signature_image is not None and picture:
+        normalise_stamp_image(picture, "signature")  # refuse a bad picture before anything
     key = p12_key(user.id, data, password, box.vault, title=title)
     with box.uow() as uow:
         save_key(uow, key)
         uow.commit()
-        return {"key": key_json(key)}
+    image = None
+    if picture:
+        image = _keep_image(box, picture, ImageKind.SIGNATURE, user.id, user.id)
+    return {
+        "key": key_json(key),
+        "signature_image": image_json(image, SIGNATURE_URL),
+    }
+
+
+@router.post("/api/me/signature-image", status_code=201)
+async def upload_signature_image(
+    user: User, box: Box, file: UploadFile = File(...)
+) -> dict[str, Any]:
+    """My handwritten signature (PNG, transparent background, or JPEG on white), printed
+    in the stamp of the results I sign."""
+    image = _keep_image(box, await _read_image(file), ImageKind.SIGNATURE, user.id, user.id)
+    return {"signature_image": image_json(image, SIGNATURE_URL)}
+
+
+@router.get("/api/me/signature-image")
+def my_signature_image(user: User, box: Box) -> Response:
+    with box.uow() as uow:
+        image = stamp_image(uow, ImageKind.SIGNATURE, user.id)
+    return _png(box, image, "Bạn chưa tải lên ảnh chữ ký")
+
+
+@router.delete("/api/me/signature-image")
+def remove_signature_image(user: User, box: Box) -> dict[str, Any]:
+    with box.uow() as uow:
+        removed = delete_stamp_image(uow, ImageKind.SIGNATURE, user.id)
+        uow.commit()
+    return {"removed": removed}
+
+
+@router.get(SEAL_URL)
+def agency_seal(_user: User, box: Box) -> Response:
+    with box.uow() as uow:
+        image = stamp_image(uow, ImageKind.SEAL)
+    return _png(box, image, "Chưa có ảnh con dấu của cơ quan")
+
+
+@router.post(SEAL_URL, status_code=201)
+async def upload_seal(admin: Admin, box: Box, file: UploadFile = File(...)) -> dict[str, Any]:
+    """The agency's seal (one per deployment; replaces the earlier one), printed over the
+    left third of the leader's signature in signed results (Decree 30/2020)."""
+    image = _keep_image(box, await _read_image(file), ImageKind.SEAL, None, admin.id)
+    return {"seal": image_json(image, SEAL_URL)}
+
+
+@router.delete(SEAL_URL)
+def remove_seal(_admin: Admin, box: Box) -> dict[str, Any]:
+    with box.uow() as uow:
+        removed = delete_stamp_image(uow, ImageKind.SEAL)
+        uow.commit()
+    return {"removed": removed}
 
 
 class TokenIn(BaseModel):

@@ -103,6 +103,7 @@ class Container:
     @cached_property
     def signing_desk(self) -> SigningDesk:
         from signing.desk import DeskConfig, SigningDesk
+        from signing.placement import parse_positions
         from signing.roots import load_roots
 
         s = self.settings
@@ -115,6 +116,7 @@ class Container:
             retention_years=s.signed_retention_years,
             agency=s.agency_name,
             digitised_mark=s.digitised_mark,
+            stamp_positions=parse_positions(s.stamp_positions),
         )
         return SigningDesk(self.uow, self.store, self.vault, config)
 

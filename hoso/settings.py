@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -81,6 +82,23 @@ class Settings(BaseSettings):
         "Bản sao điện tử được chuyển đổi từ bản giấy",
         description="Mark printed top-left of a digitised copy's first page.",
     )
+    stamp_positions: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Where the leader's stamp goes, per result document type, as JSON "
+        '{"quyet_dinh": {"page": "last", "corner": "bottom-right"}} (signing/placement.py).',
+    )
+
+    @field_validator("stamp_positions")
+    @classmethod
+    def _stamp_positions(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from signing.errors import SigningError
+        from signing.placement import parse_positions
+
+        try:
+            parse_positions(value)  # a clear message at start-up rather than at signing
+        except SigningError as e:
+            raise ValueError(e.message) from e
+        return value
 
     @field_validator("unit_code")
     @classmethod

@@ -19,6 +19,11 @@ class KeyKind(StrEnum):
     PKCS11 = "pkcs11"  # a USB token or HSM: module path, token label, key label
 
 
+class ImageKind(StrEnum):
+    SIGNATURE = "signature"  # a user's handwritten signature (one per user)
+    SEAL = "seal"  # the agency's seal (one per deployment, no user)
+
+
 class TaskKind(StrEnum):
     RESULT = "result"  # a dossier's result, signed by a leader
     DIGITISED = "digitised"  # a digitised copy, signed by the clerk who scanned it
@@ -43,6 +48,23 @@ class UserKey:
     module_path: str | None = None
     token_label: str | None = None
     key_label: str | None = None
+    created: datetime = field(default_factory=now)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class StampImage:
+    """A picture printed in leaders' stamps: a user's signature or the agency seal.
+
+    The PNG itself is in the object store (``sha256``), already checked and given a
+    transparent background by ``signing.images``."""
+
+    kind: ImageKind
+    sha256: str
+    width: int
+    height: int
+    user_id: int | None = None  # the signature's owner; None for the agency seal
+    uploaded_by: int | None = None
     created: datetime = field(default_factory=now)
     id: int | None = None
 

@@ -24,7 +24,14 @@ from records.dossiers import (
 )
 from records.errors import BadInput, Conflict, NotFound
 from records.model import Batch, Document, DocumentStatus, User, now
-from records.signing_model import SignatureTask, TaskKind, TaskStatus, UserKey
+from records.signing_model import (
+    ImageKind,
+    SignatureTask,
+    StampImage,
+    TaskKind,
+    TaskStatus,
+    UserKey,
+)
 from records.sql import (
     UnitOfWork,
     batches_table,
@@ -32,6 +39,7 @@ from records.sql import (
     dossier_documents_table,
     dossiers_table,
     signature_tasks_table,
+    stamp_images_table,
     user_keys_table,
     users_table,
 )
@@ -72,6 +80,41 @@ def keys_overview(uow: UnitOfWork) -> list[tuple[User, UserKey | None]]:
     users = uow.session.scalars(select(User).order_by(users_table.c.name))
     keys = {k.user_id: k for k in uow.session.scalars(select(UserKey))}
     return [(u, keys.get(u.id or 0)) for u in users]
+
+
+# -- pictures in the stamp (a user's signature, the agency seal) ------------------------
+
+
+def stamp_image(uow: UnitOfWork, kind: ImageKind, user_id: int | None = None) -> StampImage | None:
+    """A user's signature image, or (``user_id`` None) the agency seal."""
+    owner = (
+        stamp_images_table.c.user_id.is_(None)
+        if user_id is None
+        else stamp_images_table.c.user_id == user_id
+    )
+    q = select(StampImage).where(stamp_images_table.c.kind == kind.value, owner)
+    return uow.session.scalars(q.order_by(stamp_images_table.c.id.desc())).first()
+
+
+def save_stamp_image(uow: UnitOfWork, image: StampImage) -> StampImage:
+    """Keep ``image``, replacing the earlier signature of that user (or the earlier seal)."""
+    if (image.kind == ImageKind.SEAL) != (image.user_id is None):
+        raise BadInput("Con dấu thuộc cơ quan; ảnh chữ ký thuộc một người dùng")
+    while (old := stamp_image(uow, image.kind, image.user_id)) is not None:
+        uow.session.delete(old)
+        uow.session.flush()
+    uow.session.add(image)
+    uow.session.flush()
+    return image
+
+
+def delete_stamp_image(uow: UnitOfWork, kind: ImageKind, user_id: int | None = None) -> bool:
+    removed = False
+    while (old := stamp_image(uow, kind, user_id)) is not None:
+        uow.session.delete(old)
+        uow.session.flush()
+        removed = True
+    return removed
 
 
 # -- creating tasks -------------------------------------------------------------------

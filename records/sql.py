@@ -36,7 +36,15 @@ from sqlalchemy.orm import Session, registry, sessionmaker
 
 from records import model
 from records.dossiers import Channel, Dossier, DossierDocument, DossierEvent, DossierStatus
-from records.signing_model import KeyKind, SignatureTask, TaskKind, TaskStatus, UserKey
+from records.signing_model import (
+    ImageKind,
+    KeyKind,
+    SignatureTask,
+    StampImage,
+    TaskKind,
+    TaskStatus,
+    UserKey,
+)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -261,6 +269,21 @@ user_keys_table = Table(
     UniqueConstraint("user_id", name="uq_user_keys_user_id"),
 )
 
+stamp_images_table = Table(
+    "stamp_images",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", _enum(ImageKind), nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE")),
+    Column("sha256", String(64), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created", UtcDateTime(), nullable=False),
+    # one signature per user; the seal (user_id NULL) is kept single by the code
+    UniqueConstraint("kind", "user_id", name="uq_stamp_images_kind_user_id"),
+)
+
 signature_tasks_table = Table(
     "signature_tasks",
     metadata,
@@ -302,6 +325,7 @@ def _map() -> None:
         (DossierDocument, dossier_documents_table),
         (UserKey, user_keys_table),
         (SignatureTask, signature_tasks_table),
+        (StampImage, stamp_images_table),
     ):
         _registry.map_imperatively(cls, table)
 

@@ -1,6 +1,8 @@
 """The signing desk: signs a batch of queued documents with one opening of the user's key.
 
-Leaders sign results (each first gets its verification QR and short URL); clerks sign
+Leaders sign results (each first gets its verification QR and short URL, then a stamp
+with the leader's signature image and the agency seal when they were uploaded, placed per
+document type by ``HOSO_STAMP_POSITIONS``); clerks sign
 the digitised copies of their scans (a top-left stamp with the Circular 01/2023 mark,
 their name and the scan time). The password or PIN is typed once per batch: the key is
 opened once and one :class:`PadesSigner` per PAdES level signs every document.
@@ -21,19 +23,21 @@ from asn1crypto import x509
 
 from records.errors import Conflict, HosoError
 from records.model import Document, User
-from records.signing_model import SignatureTask, TaskKind, UserKey
+from records.signing_model import ImageKind, SignatureTask, TaskKind, UserKey
 from records.signing_queue import (
     dossier_code_of,
     key_of,
     pending_task,
     record_signed,
+    stamp_image,
 )
 from records.sql import UnitOfWork, dossiers_table
 from signing.errors import SigningError
 from signing.keystore import KeyVault, open_signer
 from signing.levels import LEVELS, PadesLevel
-from signing.overlay import PageBox, add_verification_qr, first_page_box, top_left_box
+from signing.overlay import add_verification_qr, first_page_box, page_box, top_left_box
 from signing.pades import PadesSigner, SignRequest
+from signing.placement import StampPosition, position_for
 from signing.stamp import VN_TZ, StampSpec
 from storage.port import ObjectStore
 
@@ -51,6 +55,7 @@ class DeskConfig:
     agency: str = ""
     digitised_mark: str = "Bản sao điện tử được chuyển đổi từ bản giấy"
     check_revocation: bool = True
+    stamp_positions: Mapping[str, StampPosition] = field(default_factory=dict)  # doc type →
 
     def level_for(self, procedure_code: str | None) -> PadesLevel:
         level = self.levels.get(procedure_code or "", self.level)
@@ -87,7 +92,14 @@ class _Job:
     short_code: str | None
     dossier_code: str | None
     scanned_at: datetime
+    doc_type: str | None = None
     data: bytes = b""
+
+
+@dataclass(frozen=True)
+class _Pictures:
+    signature: bytes | None = None
+    seal: bytes | None = None
 
 
 def _vn(t: datetime) -> str:
@@ -119,6 +131,7 @@ class SigningDesk:
         key, user, jobs = self._load(user_id, ids, kind, out)
         if not jobs:
             return out
+        pictures = self._pictures(user_id) if kind == TaskKind.RESULT else _Pictures()
         with open_signer(key, secret, self.vault) as signer:  # the one password/PIN entry
             assert key is not None
             by_level: dict[PadesLevel, list[_Job]] = defaultdict(list)
@@ -134,7 +147,7 @@ class SigningDesk:
                     trust_roots=list(self.config.trust_roots) or None,
                     check_revocation=self.config.check_revocation,
                 )
-                requests = [self._request(job, kind, key, user) for job in group]
+                requests = [self._request(job, kind, key, user, pictures) for job in group]
                 for job, signed in zip(group, pades.sign_many(requests), strict=True):
                     stored.append((job, self._keep(signed)))
         self._record(user_id, stored, out)
@@ -174,9 +187,18 @@ class SigningDesk:
                         short_code=task.short_code,
                         dossier_code=dossier_code_of(uow, task.dossier_id),
                         scanned_at=doc.created,
+                        doc_type=doc.doc_type,
                     )
                 )
         return key, user, jobs
+
+    def _pictures(self, user_id: int) -> _Pictures:
+        """The leader's signature image and the agency seal (PNG bytes), if uploaded."""
+        with self.uows() as uow:
+            sig = stamp_image(uow, ImageKind.SIGNATURE, user_id)
+            seal = stamp_image(uow, ImageKind.SEAL)
+            keys = (sig.sha256 if sig else None, seal.sha256 if seal else None)
+        return _Pictures(*(self.store.get_bytes(k) if k else None for k in keys))
 
     def _prepare(self, job: _Job, kind: TaskKind, out: Outcome) -> bool:
         """Read the unsigned PDF and draw what goes on it; a bad file fails only itself."""
@@ -190,14 +212,23 @@ class SigningDesk:
             out.errors.append({"task_id": job.task_id, "message": e.message})
             return False
 
-    def _request(self, job: _Job, kind: TaskKind, key: UserKey, user: User) -> SignRequest:
+    def _request(
+        self, job: _Job, kind: TaskKind, key: UserKey, user: User, pictures: _Pictures
+    ) -> SignRequest:
         name = key.subject or user.name
         if kind == TaskKind.RESULT:
+            signature, seal = pictures.signature, pictures.seal
+            position = position_for(self.config.stamp_positions, job.doc_type)
+            index, page = page_box(job.data, position.page)
+            size = RESULT_STAMP_SIZE if signature is None and seal is None else PICTURE_STAMP_SIZE
             stamp = StampSpec(
                 signer_name=name,
                 title=key.title,
                 agency=self.config.agency,
-                box=_bottom_right(first_page_box(job.data)),
+                page=index,
+                box=position.box((page.x0, page.y0, page.x1, page.y1), size),
+                signature_image=signature,
+                seal_image=seal,
             )
             return SignRequest(
                 job.data,
@@ -257,11 +288,5 @@ class SigningDesk:
             uow.commit()
 
 
-def _bottom_right(
-    page: PageBox, width: float = 250, height: float = 84
-) -> tuple[int, int, int, int]:
-    """The leader's stamp: bottom-right of page 1, right of the verification QR."""
-    w = min(width, page.width * 0.5)
-    h = min(height, page.height * 0.15)
-    m = min(14.0, page.width * 0.03)
-    return (round(page.x1 - m - w), round(page.y0 + m), round(page.x1 - m), round(page.y0 + m + h))
+RESULT_STAMP_SIZE = (250.0, 84.0)  # points: the leader's stamp, text only
+PICTURE_STAMP_SIZE = (250.0, 150.0)  # with the signature image and/or the seal above the text

@@ -48,13 +48,19 @@ def _open(data: bytes) -> pikepdf.Pdf:
 
 
 def first_page_box(data: bytes) -> PageBox:
+    return page_box(data, "first")[1]
+
+
+def page_box(data: bytes, which: str = "first") -> tuple[int, PageBox]:
+    """The 0-based index and visible box of the ``first`` or ``last`` page."""
     with _open(data) as pdf:
         if not pdf.pages:
             raise NotSignable("Tệp PDF không có trang nào.")
-        page = pdf.pages[0]
+        index = len(pdf.pages) - 1 if which == "last" else 0
+        page = pdf.pages[index]
         box = page.obj.get("/CropBox", page.mediabox)
         x0, y0, x1, y1 = (float(v) for v in box)
-        return PageBox(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        return index, PageBox(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
 def top_left_box(

@@ -158,15 +158,40 @@ def stamp_text(spec: StampSpec) -> str:
     return text + "\nThời gian ký: %(vn_time)s"
 
 
+def _text_height(spec: StampSpec) -> float:
+    lines = stamp_text(spec).count("\n") + 1
+    return lines * spec.font_size * 1.2 + 10
+
+
+def place_picture(picture: Image.Image, spec: StampSpec) -> Image.Image:
+    """The picture on a transparent canvas shaped like the stamp box, in the part of the
+    box above the text (Decree 30: signature and seal above the signer's name)."""
+    x1, y1, x2, y2 = spec.box
+    box_w, box_h = max(1.0, float(x2 - x1 - 4)), max(1.0, float(y2 - y1 - 4))
+    area_h = max(box_h * 0.25, box_h - _text_height(spec))
+    scale = min(box_w / picture.width, area_h / picture.height)  # points per pixel
+    px = 1 / scale  # pixels per point at the picture's own resolution
+    canvas = Image.new("RGBA", (round(box_w * px), round(box_h * px)), (255, 255, 255, 0))
+    x = round((canvas.width - picture.width) / 2)
+    y = round((area_h * px - picture.height) / 2)
+    canvas.alpha_composite(picture, (max(0, x), max(0, y)))
+    return canvas
+
+
 def stamp_style(spec: StampSpec) -> TextStampStyle:
-    """The pyHanko stamp style for ``spec`` (signing time passed later as ``vn_time``)."""
+    """The pyHanko stamp style for ``spec`` (signing time passed later as ``vn_time``).
+
+    Without pictures the text fills the box from the left; with a signature and/or seal
+    image the pictures take the upper part of the box and the text is centred below."""
     font = _InMemoryFont(
         font_1000_upem(spec.font_path), font_size=spec.font_size, bcp47_lang_code="vi"
     )
     picture = compose_signature_and_seal(spec.signature_image, spec.seal_image)
+    if picture is not None:
+        picture = place_picture(picture, spec)
     text_layout = layout.SimpleBoxLayoutRule(
-        x_align=layout.AxisAlignment.ALIGN_MAX if picture else layout.AxisAlignment.ALIGN_MIN,
-        y_align=layout.AxisAlignment.ALIGN_MID,
+        x_align=layout.AxisAlignment.ALIGN_MID if picture else layout.AxisAlignment.ALIGN_MIN,
+        y_align=layout.AxisAlignment.ALIGN_MIN if picture else layout.AxisAlignment.ALIGN_MID,
         margins=layout.Margins(left=4, right=4, top=4, bottom=4),
     )
     return TextStampStyle(
@@ -175,7 +200,7 @@ def stamp_style(spec: StampSpec) -> TextStampStyle:
         inner_content_layout=text_layout,
         background=PdfImage(picture) if picture is not None else None,
         background_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MIN,
+            x_align=layout.AxisAlignment.ALIGN_MID,
             y_align=layout.AxisAlignment.ALIGN_MID,
             margins=layout.Margins(left=2, right=2, top=2, bottom=2),
         ),

@@ -19,10 +19,34 @@
     );
   }
 
+  function picture(image, id, alt, removeUrl, none) {
+    if (!image) return [el("p", { class: "muted", attrs: { id: `${id}-none` }, text: none })];
+    const img = el("img", {
+      class: "stamp-picture",
+      attrs: { id, src: `${image.url}?t=${encodeURIComponent(image.created)}`, alt },
+    });
+    const parts = [img];
+    if (removeUrl) {
+      const remove = el("button", { type: "button", class: "small", text: "Xoá ảnh này" });
+      remove.addEventListener("click", async () => {
+        await hoso.api(removeUrl, { method: "DELETE" });
+        load();
+      });
+      parts.push(remove);
+    }
+    return parts;
+  }
+
   async function load() {
     const box = clear($("current-key"));
     try {
       const body = await hoso.api("/api/me/signing-key");
+      clear($("signature-current")).append(
+        ...picture(body.signature_image, "signature-preview", "Ảnh chữ ký của tôi", "/api/me/signature-image", "Chưa có ảnh chữ ký: dấu chữ ký chỉ có chữ."),
+      );
+      clear($("seal-current")).append(
+        ...picture(body.seal, "seal-preview", "Con dấu của cơ quan", $("seal-form") ? "/api/signing/seal" : null, "Chưa có ảnh con dấu."),
+      );
       box.append(describe(body.key));
       if (body.key) {
         const remove = el("button", { type: "button", class: "small", text: "Xoá khoá này" });
@@ -70,6 +94,8 @@
     form.append("file", $("p12-file").files[0]);
     form.append("password", $("p12-password").value);
     form.append("title", $("p12-title").value);
+    const signature = $("p12-signature").files[0];
+    if (signature) form.append("signature_image", signature);
     if (await send("/api/me/signing-key/p12", { body: form }, $("p12-message"))) $("p12-form").reset();
     $("p12-password").value = "";
   });
@@ -86,6 +112,31 @@
     await send("/api/me/signing-key/pkcs11", { headers: { "Content-Type": "application/json", Accept: "application/json" }, body }, $("token-message"));
     $("token-pin").value = "";
   });
+
+  async function sendPicture(url, input, box, done) {
+    const form = new FormData();
+    form.append("file", input.files[0]);
+    clear(box).append(hoso.message("info", "Đang kiểm tra ảnh…"));
+    try {
+      await hoso.api(url, { method: "POST", body: form });
+      clear(box).append(hoso.message("success", done));
+      input.value = "";
+      load();
+    } catch (e) {
+      clear(box).append(hoso.message("error", e.message));
+    }
+  }
+
+  $("signature-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendPicture("/api/me/signature-image", $("signature-file"), $("signature-message"), "Đã lưu ảnh chữ ký.");
+  });
+  if ($("seal-form")) {
+    $("seal-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      sendPicture("/api/signing/seal", $("seal-file"), $("seal-message"), "Đã lưu ảnh con dấu của cơ quan.");
+    });
+  }
 
   load();
 })();
