@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from ingest.pipeline import Pipeline
-from ingest.rasterize import Limits, _single_image, count_pages, page_image
+from ingest.raster_extract import single_image
+from ingest.rasterize import Limits, count_pages, page_image
 from ingest.sniff import HEAD_BYTES, sniff
 from records.errors import EngineError, FileTooLarge, HosoError
 from records.model import Document, SourceFile
@@ -262,9 +263,9 @@ def test_rotated_scan_is_rendered_not_extracted(files: Path) -> None:
     pixels); a plain one is."""
     with pikepdf.open(BY_FILE["rotate90.pdf"].path(files)) as pdf:
         page = pdf.pages[0]
-        assert _single_image(page, 576, 432) is None
+        assert single_image(page, 576, 432) is None
     with pikepdf.open(BY_FILE["traversal.pdf"].path(files)) as pdf:
-        assert _single_image(pdf.pages[0], 432, 576) is not None
+        assert single_image(pdf.pages[0], 432, 576) is not None
 
 
 def test_rotated_page_is_upright_in_our_pdf(world: World, files: Path) -> None:
