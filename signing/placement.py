@@ -38,7 +38,7 @@ class StampPosition:
     y: float | None = None  # mm from the top edge to the stamp's top
     w: float | None = None  # mm
     h: float | None = None  # mm
-    margin: float = 5.0  # mm from the edges when placed in a corner
+    margin: float | None = None  # mm from the edges in a corner; default 5 (less on small pages)
 
     def box(
         self, page: tuple[float, float, float, float], default_size: tuple[float, float]
@@ -54,7 +54,7 @@ class StampPosition:
             left = x0 + self.x * MM
             top = y1 - self.y * MM
         else:
-            m = min(self.margin * MM, pw * 0.03)
+            m = self.margin * MM if self.margin is not None else min(5 * MM, pw * 0.03)
             left = x0 + m if self.corner.endswith("left") else x1 - m - w
             top = y1 - m if self.corner.startswith("top") else y0 + m + h
         left = max(x0, min(left, x1 - w))
@@ -96,7 +96,7 @@ def parse_position(doc_type: str, raw: Any) -> StampPosition:
         y=nums["y"],
         w=nums["w"],
         h=nums["h"],
-        margin=nums["margin"] if nums["margin"] is not None else 5.0,
+        margin=nums["margin"],
     )
 
 

@@ -1,10 +1,12 @@
 """Signing in headless Chromium against a real ``hoso serve`` of its own (it trusts the
 test PKI's root, served with TSA/OCSP/CRL on 127.0.0.1 by this process).
 
-A leader registers a .p12 on "Khoá ký số", signs three results of two dossiers from the
-inbox with one password entry (both dossiers move on), sends another back with a note
-(shown on the dossier page); anyone checks a result on its /v/<code> page, the genuine
-file valid and a tampered one not; a clerk signs the digitised copies of a batch.
+The admin uploads the agency seal and a leader registers a .p12 with a signature image
+on "Khoá ký số" (a file that is not a picture is refused on the page); the leader signs
+three results of two dossiers from the inbox with one password entry (both dossiers move
+on, each stamp shows the pictures), sends another back with a note (shown on the dossier
+page); anyone checks a result on its /v/<code> page, the genuine file valid and a
+tampered one not; a clerk signs the digitised copies of a batch.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from signing.testing import P12_PASSWORD, LocalPki, serve_test_pki
 from tests.conftest import LiveServer, hoso_env, running_server
 from tests.integration.test_signing import PKI_CONFIG, make_pdf
+from tests.integration.test_signing_desk_stamp import seal_jpeg, signature_png, signature_widgets
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 30_000
@@ -103,9 +106,26 @@ def signed(
     b = dossier_with_results(live_server, docs[2:3])
     rejected = dossier_with_results(live_server, docs[3:])
 
+    files = tmp_path_factory.mktemp("p12")
+    (files / "con-dau.jpg").write_bytes(seal_jpeg())
+    (files / "chu-ky.png").write_bytes(signature_png())
+    (files / "ghi-chu.txt").write_bytes(b"khong phai anh")
+    admin = login(browser, live_server, "admin", "/khoa-ky-so")
+    expect(admin.locator("#seal-preview-none")).to_be_visible()
+    admin.locator("#seal-file").set_input_files(str(files / "con-dau.jpg"))
+    admin.get_by_role("button", name="Tải lên ảnh con dấu").click()
+    expect(admin.locator("#seal-message")).to_contain_text("Đã lưu ảnh con dấu")
+    expect(admin.locator("#seal-preview")).to_be_visible()
+    admin.context.close()
+
     page = login(browser, live_server, "leader", "/khoa-ky-so")
     expect(page.locator("#no-key")).to_be_visible()
-    p12 = tmp_path_factory.mktemp("p12") / "lanh-dao.p12"
+    expect(page.locator("#seal-preview")).to_be_visible()  # the agency's, shown to everyone
+    expect(page.locator("#seal-form")).to_have_count(0)  # only admins change it
+    page.locator("#signature-file").set_input_files(str(files / "ghi-chu.txt"))
+    page.get_by_role("button", name="Tải lên ảnh chữ ký").click()
+    expect(page.locator("#signature-message [role=alert]")).to_contain_text("PNG hoặc JPEG")
+    p12 = files / "lanh-dao.p12"
     p12.write_bytes(pki.pkcs12("signer"))
     page.locator("#p12-file").set_input_files(str(p12))
     page.locator("#p12-password").fill("sai-mat-khau")
@@ -114,9 +134,12 @@ def signed(
     page.locator("#p12-file").set_input_files(str(p12))
     page.locator("#p12-password").fill(P12_PASSWORD)
     page.locator("#p12-title").fill("Chủ tịch")
+    page.locator("#p12-signature").set_input_files(str(files / "chu-ky.png"))
     page.get_by_role("button", name="Đăng ký tệp khoá").click()
     expect(page.locator("#key-info")).to_contain_text("Nguyễn Văn An")
     expect(page.locator("#key-info")).to_contain_text("Chủ tịch")
+    expect(page.locator("#signature-preview")).to_be_visible()
+    page.screenshot(path=screens / "signing-key-pictures.png", full_page=True)
 
     nav = page.get_by_role("navigation", name="Chức năng chính")
     nav.get_by_role("link", name="Ký duyệt").click()
@@ -144,6 +167,11 @@ def signed(
 
 def test_batch_signing_moves_dossiers_on(live_server: LiveServer, signed: dict[str, Any]) -> None:
     assert len(signed["out"]["signed"]) == 3 and signed["out"]["errors"] == []
+    with live_server.client("leader") as c:
+        for s in signed["out"]["signed"]:  # the stamp shows the signature image and seal
+            pdf = c.get(f"/api/signing/tasks/{s['task_id']}/signed.pdf")
+            [(_, _, images)] = signature_widgets(pdf.content)
+            assert images >= 1
     with live_server.client("staff") as c:
         for code in (signed["a"], signed["b"]):
             assert c.get(f"/api/dossiers/{code}").json()["status"] == "processed"
