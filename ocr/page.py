@@ -18,6 +18,7 @@ import numpy as np
 from ocr.engine import OcrEngine, OcrResult
 from ocr.geometry import (
     MIN_CORRECTION,
+    Pyramid,
     detect_skew,
     glyph_height,
     looks_sideways,
@@ -87,11 +88,17 @@ def _grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
-def _straighten(image: np.ndarray, deskew: bool) -> tuple[np.ndarray, float]:
-    skew = detect_skew(_grey(image)) if deskew else 0.0
+def _straighten(
+    original: np.ndarray, page: Pyramid, turned: int, deskew: bool
+) -> tuple[np.ndarray, float, Pyramid]:
+    """``original`` (whose grey pyramid is ``page``) turned ``turned``° clockwise and
+    deskewed, with the pyramid of the result."""
+    image, page = turn(original, turned), page.turned(turned)
+    skew = detect_skew(page) if deskew else 0.0
     if abs(skew) < MIN_CORRECTION:
-        return image, 0.0
-    return rotate(image, skew), skew
+        return image, 0.0, page
+    straight = rotate(image, skew)
+    return straight, skew, Pyramid(_grey(straight))
 
 
 def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOptions) -> PageOutcome:
@@ -110,24 +117,33 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
     is_jpeg = head.startswith(b"\xff\xd8\xff")
     keep = is_jpeg or head.startswith(b"\x89PNG")  # other formats (TIFF) become PNG
     target = out_dir / ("image.jpg" if is_jpeg else "image.png")
+    page = Pyramid(_grey(original))
     if options.sheets:
-        sheet = classify(_grey(original))
+        sheet = classify(page)
         if sheet.kind != "page":
             return _not_recognised(source, target, original, sheet, is_jpeg=is_jpeg, keep=keep)
     if options.orient:
-        image, turned, skew, asked = _orient(engine, original, options, target, source, keep)
+        image, turned, skew, asked, page = _orient(
+            engine, original, page, options, target, source, keep
+        )
     else:
-        (image, skew), turned, asked = _straighten(original, options.deskew), 0, False
+        (image, skew, page), turned, asked = (
+            _straighten(original, page, 0, options.deskew),
+            0,
+            False,
+        )
     _write(source, target, image, changed=bool(skew or turned) or not keep, is_jpeg=is_jpeg)
-    result = _recognize(engine, target, image, options)
+    result = _recognize(engine, target, image, page, options)
     wrong = _looks_wrong(result) or image.shape[1] > image.shape[0]
     if options.orient and not asked and wrong:
         extra, _confidence = engine.detect_orientation(target)  # relative to ``image``
         if extra:
             turned = (turned + extra) % 360
-            image, skew = _straighten(turn(original, turned), options.deskew)
+            image, skew, page = _straighten(
+                original, Pyramid(_grey(original)), turned, options.deskew
+            )
             _write(source, target, image, changed=True, is_jpeg=is_jpeg)
-            result = _recognize(engine, target, image, options)
+            result = _recognize(engine, target, image, page, options)
     _outputs(out_dir, result, image)
     h, w = image.shape[:2]
     return PageOutcome(
@@ -144,12 +160,13 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
 def _orient(
     engine: OcrEngine,
     original: np.ndarray,
+    page: Pyramid,
     options: PageOptions,
     target: Path,
     source: Path,
     keep: bool,
-) -> tuple[np.ndarray, int, float, bool]:
-    """Turn and straighten a page: ``(image, clockwise turn, skew, asked)``.
+) -> tuple[np.ndarray, int, float, bool, Pyramid]:
+    """Turn and straighten a page: ``(image, clockwise turn, skew, asked, pyramid)``.
 
     The page's layout tells most pages' orientation in a few ms: lines running up and
     down (``looks_sideways``) and the ink above vs below the lines (``upright_ratio``).
@@ -157,24 +174,23 @@ def _orient(
     unsure; a page turned on the layout's word that then reads badly is checked by it
     after recognition.
     """
-    sideways = looks_sideways(_grey(original))
+    sideways = looks_sideways(page)
+    image, skew, straight = _straighten(original, page, 90 if sideways else 0, options.deskew)
     turned = 90 if sideways else 0
-    image, skew = _straighten(turn(original, turned), options.deskew)
-    ratio = upright_ratio(_grey(image))
+    ratio = upright_ratio(straight)
     if ratio is not None and ratio <= UPSIDE_DOWN_SURE:
-        turned = (turned + 180) % 360  # lines keep their slope: the same skew applies
-        image = turn(original, turned)
-        return (rotate(image, skew) if skew else image), turned, skew, False
+        # half a turn more; lines keep their slope, so the straightened page just turns
+        return turn(image, 180), (turned + 180) % 360, skew, False, straight.turned(180)
     if (ratio is not None and ratio >= UPRIGHT_SURE) or (ratio is None and not sideways):
-        return image, turned, skew, False
+        return image, turned, skew, False, straight
     is_jpeg = target.suffix == ".jpg"
     _write(source, target, original, changed=not keep, is_jpeg=is_jpeg)
     turned, _confidence = engine.detect_orientation(target)
-    image, skew = _straighten(turn(original, turned), options.deskew)
-    return image, turned, skew, True
+    image, skew, straight = _straighten(original, page, turned, options.deskew)
+    return image, turned, skew, True, straight
 
 
-def ocr_scale(grey: np.ndarray, dpi: int) -> float:
+def ocr_scale(page: np.ndarray | Pyramid, dpi: int) -> float:
     """How much to shrink a page before recognition: 1.0 (not at all) unless the page is
     above MIN_OCR_DPI and its glyphs stay at least OCR_GLYPH_PX high.
 
@@ -184,7 +200,7 @@ def ocr_scale(grey: np.ndarray, dpi: int) -> float:
     """
     if dpi <= MIN_OCR_DPI:
         return 1.0
-    height = glyph_height(grey)
+    height = glyph_height(page)
     if height is None:
         return 1.0
     scale = min(1.0, max(MIN_OCR_DPI / dpi, OCR_GLYPH_PX / height))
@@ -192,12 +208,13 @@ def ocr_scale(grey: np.ndarray, dpi: int) -> float:
 
 
 def _recognize(
-    engine: OcrEngine, target: Path, image: np.ndarray, options: PageOptions
+    engine: OcrEngine, target: Path, image: np.ndarray, page: Pyramid, options: PageOptions
 ) -> OcrResult:
-    """Recognise the page image ``target`` (whose pixels are ``image``), maybe scaled down
-    (see ``ocr_scale``); word boxes and hOCR always refer to ``target``'s pixels."""
-    grey = _grey(image)
-    scale = ocr_scale(grey, options.dpi) if options.adapt_resolution else 1.0
+    """Recognise the page image ``target`` (whose pixels are ``image``, grey pyramid
+    ``page``), maybe scaled down (see ``ocr_scale``); word boxes and hOCR always refer to
+    ``target``'s pixels."""
+    grey = page.full
+    scale = ocr_scale(page, options.dpi) if options.adapt_resolution else 1.0
     if scale == 1.0:
         return engine.recognize(target, language=options.language, dpi=options.dpi)
     h, w = grey.shape

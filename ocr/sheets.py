@@ -21,6 +21,8 @@ import numpy as np
 import zxingcpp
 from numpy.typing import NDArray
 
+from ocr.geometry import Pyramid, pyramid
+
 DOSSIER_CODE = re.compile(r"\b(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,})\b")
 DOC_PREFIX = "HOSO-DOC:"
 DOC_TYPE = re.compile(r"[a-z][a-z0-9_]{1,63}")
@@ -38,14 +40,13 @@ class SheetInfo:
     barcode: str | None = None
 
 
-def read_codes(grey: NDArray[np.uint8]) -> list[str]:
-    small = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    found = zxingcpp.read_barcodes(small, formats=FORMATS)
+def read_codes(grey: NDArray[np.uint8] | Pyramid) -> list[str]:
+    found = zxingcpp.read_barcodes(pyramid(grey).half, formats=FORMATS)
     return [r.text for r in found if r.valid and r.text]
 
 
-def ink_share(grey: NDArray[np.uint8]) -> float:
-    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+def ink_share(grey: NDArray[np.uint8] | Pyramid) -> float:
+    small = pyramid(grey).quarter
     h, w = small.shape
     # Ignore a margin where scanner shadows and punch holes live.
     inner = small[h // 20 : h - h // 20, w // 20 : w - w // 20]
@@ -55,8 +56,9 @@ def ink_share(grey: NDArray[np.uint8]) -> float:
     return float(ink.mean())
 
 
-def classify(grey: NDArray[np.uint8], codes: list[str] | None = None) -> SheetInfo:
-    codes = read_codes(grey) if codes is None else codes
+def classify(grey: NDArray[np.uint8] | Pyramid, codes: list[str] | None = None) -> SheetInfo:
+    page = pyramid(grey)
+    codes = read_codes(page) if codes is None else codes
     for text in codes:
         if text.startswith(DOC_PREFIX):
             doc_type = text[len(DOC_PREFIX) :].strip().lower()
@@ -66,6 +68,6 @@ def classify(grey: NDArray[np.uint8], codes: list[str] | None = None) -> SheetIn
         match = DOSSIER_CODE.search(text)
         if match:
             return SheetInfo("cover", dossier_code=match.group(1), barcode=text)
-    if ink_share(grey) < BLANK_INK:
+    if ink_share(page) < BLANK_INK:
         return SheetInfo("blank")
     return SheetInfo("page")
