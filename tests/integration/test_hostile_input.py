@@ -1,4 +1,4 @@
-"""Hostile and broken uploads (the corpus in tests/badfiles.py): every file gets its own
+"""Hostile and broken uploads (the corpus in tests/badfiles/): every file gets its own
 specific outcome, within a time limit, with nothing but the project's errors, and
 without stopping the other files of its batch."""
 
