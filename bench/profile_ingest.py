@@ -160,7 +160,10 @@ def analyse(trace: Path, wall: float, t_start: float) -> tuple[str, dict[str, ob
         else:
             calls.append(rec)
     for rec in calls:
-        rec["role"] = role(str(procs.get(rec["pid"], {}).get("cmd", "")))
+        # pool workers are forked from the fork server: they never start an interpreter
+        # of their own, so they have no process record
+        pid = rec["pid"]
+        rec["role"] = role(str(procs[pid].get("cmd", ""))) if pid in procs else "pool"
     t_zero = min([t_start, *(float(p["start"]) for p in procs.values())])
 
     def first(stage: str, key: str = "t0") -> float | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from types import TracebackType
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from ingest.pipeline import Message
 
 _container: Container | None = None
+
+TICK = 1.0  # seconds between progress updates (each is a query)
 
 #: Imported once by the fork server; every pool process forked from it starts with them
 #: loaded (~2 s of CPU per process when each imported them itself).
@@ -71,20 +75,27 @@ class LocalPool:
             initializer=_init,
             initargs=(settings,),
         )
-        for _ in range(workers):
-            self._pool.submit(_ready)
+        # Starting a process waits until the fork server has imported PRELOAD (~2 s):
+        # do that on a thread, so the caller receives files meanwhile.
+        self._warming = threading.Thread(
+            target=lambda: [self._pool.submit(_ready) for _ in range(workers)], daemon=True
+        )
+        self._warming.start()
 
     def run(self, messages: list[Message], on_tick: Callable[[], None] | None = None) -> None:
         """Run ``messages`` and every step they lead to, until none is left."""
+        self._warming.join()
         submit = self._pool.submit
         pending: set[Future[list[Message]]] = {submit(_step, m.task, m.id) for m in messages}
+        ticked = time.monotonic()
         while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=TICK, return_when=FIRST_COMPLETED)
             for future in done:
                 for m in future.result():
                     pending.add(submit(_step, m.task, m.id))
-            if on_tick:
+            if on_tick and (not pending or time.monotonic() - ticked >= TICK):
                 on_tick()
+                ticked = time.monotonic()
 
     def __enter__(self) -> LocalPool:
         return self
@@ -92,6 +103,7 @@ class LocalPool:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._warming.join()
         self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
