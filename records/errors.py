@@ -75,6 +75,16 @@ class IntegrityError(HosoError):
     exit_code = 5
 
 
+class ServiceUnavailable(HosoError):
+    """A server hoso depends on (object store, search server) cannot be reached or
+    answered with an error. The message names the service and where it is; retrying later
+    may succeed (the server may be back)."""
+
+    http_status = 503
+    exit_code = 5
+    retryable = True
+
+
 class EngineError(HosoError):
     """An external engine (Tesseract, poppler, …) failed or timed out on one item."""
 

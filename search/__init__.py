@@ -6,7 +6,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from search.fold import fold
-from search.port import Hit, PageEntry, SearchIndex, SearchQuery, SearchResult
+from search.port import (
+    Hit,
+    PageEntry,
+    SearchIndex,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+)
 
 
 def open_index(url: str) -> SearchIndex:
@@ -33,4 +40,13 @@ def open_index(url: str) -> SearchIndex:
     )
 
 
-__all__ = ["Hit", "PageEntry", "SearchIndex", "SearchQuery", "SearchResult", "fold", "open_index"]
+__all__ = [
+    "Hit",
+    "PageEntry",
+    "SearchIndex",
+    "SearchQuery",
+    "SearchResult",
+    "SearchUnavailable",
+    "fold",
+    "open_index",
+]

@@ -8,7 +8,10 @@
 both; the two wrappers here only hand them to their client.
 
 Nothing connects when the adapter is made: the client is created on first use, and the
-index (settings and mapping) is created on the first request if it does not exist.
+index (settings and mapping) is created on the first request if it does not exist. A
+server that cannot be reached or answers with an error raises :class:`SearchUnavailable`
+(HTTP 503, a message for the clerk naming the server); the client's own error is logged
+at INFO level.
 
 Several worker processes (or hosts) may write at once: the server serialises writes, and
 no lock is needed. Refresh policy: ``add_pages`` sends its bulk request with
@@ -28,15 +31,19 @@ what is older: the newest generation's pages are what stays.
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
 from search import elastic_body as body
-from search.port import PageEntry, SearchQuery, SearchResult
+from search.port import PageEntry, SearchQuery, SearchResult, SearchUnavailable
+
+log = logging.getLogger("hoso.search")
 
 DEFAULT_INDEX = "hoso-pages"
 OPENSEARCH_SCHEMES = {"opensearch": "http", "http+opensearch": "http", "https+opensearch": "https"}
@@ -47,8 +54,9 @@ ELASTICSEARCH_SCHEMES = {
 }
 
 
-class SearchServerError(RuntimeError):
-    """The search server refused a request (other than a version conflict)."""
+class SearchServerError(SearchUnavailable):
+    """The search server refused some pages of a bulk write (other than a version
+    conflict)."""
 
 
 class Backend(Protocol):
@@ -83,6 +91,19 @@ class ServerAddress:
         if self.username is None:
             return None
         return (self.username, self.password or "")
+
+    @property
+    def where(self) -> str:
+        """The server and index, for messages (never the credentials)."""
+        return f"{self.url}/{self.index}"
+
+
+def unavailable(engine: str, address: ServerAddress, status: object) -> SearchUnavailable:
+    """The clerk's message for a failed request; ``status``: the HTTP status of the
+    server's error answer, or None when it did not answer at all."""
+    where = f"{engine} tại {address.where}"
+    what = f"trả lời lỗi (HTTP {status})" if isinstance(status, int) else "không trả lời"
+    return SearchUnavailable(f"Máy chủ tìm kiếm ({where}) {what}; thử lại sau.")
 
 
 def parse_url(url: str) -> tuple[str, ServerAddress]:
@@ -151,7 +172,9 @@ class ElasticIndex:
         failures = body.bulk_failures(answer)
         if failures:
             shown = "; ".join(itertools.islice(failures, 5))
-            raise SearchServerError(f"{len(failures)} trang không ghi được vào chỉ mục: {shown}")
+            raise SearchServerError(
+                f"Máy chủ tìm kiếm không ghi được {len(failures)} trang vào chỉ mục: {shown}"
+            )
         ids = {e.document_id for e in entries}
         newer = body.superseded(
             self._backend.search(self.index, body.newer_pages_query(ids, generation))
@@ -178,6 +201,17 @@ class OpenSearchBackend:
         self._timeout = timeout
         self._client: Any = None
 
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """The client's transport and HTTP errors → :class:`SearchUnavailable`."""
+        from opensearchpy.exceptions import TransportError
+
+        try:
+            yield
+        except TransportError as e:
+            log.info("OpenSearch %s: %r", self._address.where, e)
+            raise unavailable("OpenSearch", self._address, e.status_code) from e
+
     def _os(self) -> Any:
         if self._client is None:
             from opensearchpy import OpenSearch
@@ -198,23 +232,29 @@ class OpenSearchBackend:
         from opensearchpy.exceptions import RequestError
 
         client = self._os()
-        if client.indices.exists(index=index):
-            return
-        try:
-            client.indices.create(index=index, body=dict(settings))
-        except RequestError as e:
-            if e.error != "resource_already_exists_exception":
-                raise
+        with self._guard():
+            if client.indices.exists(index=index):
+                return
+            try:
+                client.indices.create(index=index, body=dict(settings))
+            except RequestError as e:
+                if e.error != "resource_already_exists_exception":
+                    raise
 
     def bulk(self, operations: list[dict[str, Any]]) -> Mapping[str, Any]:
-        answer: Mapping[str, Any] = self._os().bulk(body=operations, refresh="wait_for")
+        with self._guard():
+            answer: Mapping[str, Any] = self._os().bulk(body=operations, refresh="wait_for")
         return answer
 
     def delete_by_query(self, index: str, query: Mapping[str, Any]) -> None:
-        self._os().delete_by_query(index=index, body=dict(query), refresh=True, conflicts="proceed")
+        with self._guard():
+            self._os().delete_by_query(
+                index=index, body=dict(query), refresh=True, conflicts="proceed"
+            )
 
     def search(self, index: str, request: Mapping[str, Any]) -> Mapping[str, Any]:
-        answer: Mapping[str, Any] = self._os().search(index=index, body=dict(request))
+        with self._guard():
+            answer: Mapping[str, Any] = self._os().search(index=index, body=dict(request))
         return answer
 
 
@@ -225,6 +265,20 @@ class ElasticsearchBackend:
         self._address = address
         self._timeout = timeout
         self._client: Any = None
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """The client's transport and HTTP errors → :class:`SearchUnavailable`."""
+        from elasticsearch import ApiError, TransportError
+
+        try:
+            yield
+        except ApiError as e:
+            log.info("Elasticsearch %s: %r", self._address.where, e)
+            raise unavailable("Elasticsearch", self._address, e.status_code) from e
+        except TransportError as e:
+            log.info("Elasticsearch %s: %r", self._address.where, e)
+            raise unavailable("Elasticsearch", self._address, None) from e
 
     def _es(self) -> Any:
         if self._client is None:
@@ -244,23 +298,29 @@ class ElasticsearchBackend:
         from elasticsearch import BadRequestError
 
         client = self._es()
-        if client.indices.exists(index=index):
-            return
-        try:
-            client.indices.create(index=index, body=dict(settings))
-        except BadRequestError as e:
-            if e.error != "resource_already_exists_exception":
-                raise
+        with self._guard():
+            if client.indices.exists(index=index):
+                return
+            try:
+                client.indices.create(index=index, body=dict(settings))
+            except BadRequestError as e:
+                if e.error != "resource_already_exists_exception":
+                    raise
 
     def bulk(self, operations: list[dict[str, Any]]) -> Mapping[str, Any]:
-        answer = self._es().bulk(operations=operations, refresh="wait_for")
+        with self._guard():
+            answer = self._es().bulk(operations=operations, refresh="wait_for")
         return dict(answer.body)
 
     def delete_by_query(self, index: str, query: Mapping[str, Any]) -> None:
-        self._es().delete_by_query(index=index, body=dict(query), refresh=True, conflicts="proceed")
+        with self._guard():
+            self._es().delete_by_query(
+                index=index, body=dict(query), refresh=True, conflicts="proceed"
+            )
 
     def search(self, index: str, request: Mapping[str, Any]) -> Mapping[str, Any]:
-        return dict(self._es().search(index=index, body=dict(request)).body)
+        with self._guard():
+            return dict(self._es().search(index=index, body=dict(request)).body)
 
 
 def open_server_index(url: str) -> ElasticIndex:

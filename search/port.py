@@ -8,6 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
+from records.errors import ServiceUnavailable
+
+
+class SearchUnavailable(ServiceUnavailable):
+    """The search server cannot be reached or answered with an error (or the embedded
+    index cannot be opened). The message, for a clerk, says to try again later."""
+
 
 @dataclass(frozen=True)
 class PageEntry:

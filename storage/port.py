@@ -9,20 +9,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from records.errors import FileTooLarge, HosoError, IntegrityError
+from records.errors import FileTooLarge, IntegrityError, ServiceUnavailable
 
 CHUNK = 1024 * 1024
 
 
-class StorageUnavailable(HosoError):
+class StorageUnavailable(ServiceUnavailable):
     """The object store cannot be reached or refused us (network, credentials, bucket).
 
     The message names the endpoint. Retrying later may succeed (the server may be back).
     """
-
-    http_status = 503
-    exit_code = 5
-    retryable = True
 
 
 class ObjectWriter(Protocol):

@@ -15,7 +15,7 @@ import pytest
 
 from search import open_index
 from search.elastic_index import ElasticIndex
-from search.port import PageEntry, SearchQuery
+from search.port import PageEntry, SearchQuery, SearchUnavailable
 from tests.search_server import opensearch_url, osmem  # noqa: F401  (fixture)
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -107,7 +107,7 @@ def test_nothing_connects_until_used_and_then_errors_are_loud() -> None:
     index = open_index("opensearch://127.0.0.1:9/hoso-pages")  # discard port: nothing there
     assert isinstance(index, ElasticIndex)
     assert index.search(SearchQuery("")).total == 0  # nothing to look for: no request
-    with pytest.raises(Exception, match=r"(?i)connect"):
+    with pytest.raises(SearchUnavailable, match=r"127\.0\.0\.1:9/hoso-pages\) không trả lời"):
         index.search(SearchQuery("dat dai"))
 
 
