@@ -327,6 +327,7 @@ def send_for_signature(body: RequestIn, user: Sender, box: Box) -> dict[str, Any
     attach(
         box.uow, body.dossier_code, body.document_id, role="result", reused=False, user_id=user.id
     )
+    box.pipeline.reindex_document(body.document_id)  # search filters on its procedure
     with box.uow() as uow:
         task = request_signature(
             uow, find(uow, body.dossier_code), body.document_id, user_id=user.id
