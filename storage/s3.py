@@ -209,7 +209,9 @@ class S3Store:
             reason = f"không kết nối được ({e.reason})"
         else:
             reason = f"không kết nối được ({e})"
-        return StorageUnavailable(f"Kho lưu trữ S3 tại {self.where} không dùng được: {reason}")
+        return StorageUnavailable(
+            f"Kho lưu trữ S3 tại {self.where} không dùng được: {reason}; thử lại sau."
+        )
 
     def _call(self, fn: Callable[[], T], key: str | None = None) -> T:
         """Run one client call after the bucket check; map errors to hoso's."""

@@ -1,6 +1,7 @@
-"""A search server that is down or answers with errors: the API says 503 with a message a
-clerk understands, the CLI exits non-zero with one line. Servers are on 127.0.0.1 only: a
-closed port (nothing listening) and a tiny HTTP server that answers every request with 500.
+"""A search server (or the object store) that is down or answers with errors: the API says
+503 with a message a clerk understands, the CLI exits non-zero with one line. Servers are
+on 127.0.0.1 only: a closed port (nothing listening) and a tiny HTTP server that answers
+every request with 500.
 """
 
 from __future__ import annotations
@@ -59,11 +60,13 @@ def broken_server() -> Iterator[int]:
     server.server_close()
 
 
-def _staff_client(tmp_path: Path, search_url: str) -> tuple[TestClient, dict[str, str]]:
-    settings = Settings(data_dir=tmp_path, storage_url="memory://", search_url=search_url)
+def _staff_client(
+    tmp_path: Path, search_url: str, storage_url: str = "memory://", role: str = "staff"
+) -> tuple[TestClient, dict[str, str]]:
+    settings = Settings(data_dir=tmp_path, storage_url=storage_url, search_url=search_url)
     container = bootstrap(settings)
     with container.uow() as uow:
-        token = issue_token(uow, create_user(uow, "lan", "staff", "mat-khau-123"))
+        token = issue_token(uow, create_user(uow, "lan", role, "mat-khau-123"))
         uow.commit()
     client = TestClient(create_app(container, lambda messages: None))
     return client, {"Authorization": f"Bearer {token}"}
@@ -119,3 +122,20 @@ def test_cli_search_with_the_server_down_exits_non_zero_with_one_line(
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("hoso: Máy chủ tìm kiếm") and "thử lại sau" in lines[0]
     assert done.stdout == ""
+
+
+def test_api_upload_with_the_object_store_down_is_503(tmp_path: Path, closed_port: int) -> None:
+    """The same for the object store (MinIO/S3 at a closed port): StorageUnavailable is a
+    ServiceUnavailable too."""
+    client, headers = _staff_client(
+        tmp_path,
+        "memory://",
+        storage_url=f"s3://a:b@127.0.0.1:{closed_port}/hoso?secure=false",
+        role="clerk",
+    )
+    png = b"\x89PNG\r\n\x1a\n" + bytes(100)
+    r = client.post("/api/batches", files={"files": ("a.png", png, "image/png")}, headers=headers)
+    assert r.status_code == 503, r.text
+    message = r.json()["error"]
+    assert message.startswith("Kho lưu trữ S3") and "thử lại sau" in message
+    assert f"127.0.0.1:{closed_port}/hoso" in message
