@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 import synth
 from ocr.engine import OcrResult, Word
@@ -120,3 +120,17 @@ def test_dark_scanner_edges_do_not_make_a_page_look_sideways(tmp_path: Path) -> 
     engine = ReadsAnything()
     outcome = ocr_page(engine, tmp_path / "edges.png", tmp_path / "out", PageOptions(dpi=200))
     assert outcome.turned == 0 and engine.orientation_calls == 0
+
+
+def test_capitals_only_page_is_not_turned_on_the_layout(tmp_path: Path) -> None:
+    """A few lines of capitals have no marks or descenders to go by: the layout must not
+    decide (it once took such a page for upside down and the engine read it backwards)."""
+    im = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=48)
+    for i, line in enumerate(("QUYET DINH SO 12", "GIAY CHUNG NHAN", "HO KINH DOANH")):
+        draw.text((200, 300 + 120 * i), line, fill=0, font=font)
+    im.save(tmp_path / "caps.png")
+    engine = ReadsAnything()
+    outcome = ocr_page(engine, tmp_path / "caps.png", tmp_path / "out", PageOptions(dpi=200))
+    assert outcome.turned == 0
