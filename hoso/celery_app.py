@@ -7,6 +7,8 @@ under ``HOSO_DATA_DIR/broker``. ``HOSO_BROKER_URL=redis://…`` or ``amqp://…`
 
 from __future__ import annotations
 
+import logging
+
 from celery import Celery, signals
 
 from hoso.bootstrap import Container, bootstrap
@@ -73,10 +75,22 @@ def _register(app: Celery) -> None:
         app.task(name=f"hoso.{name}", acks_late=True)(run)
 
 
+@signals.worker_process_init.connect  # type: ignore[untyped-decorator]
+def _start_sidecar(**_: object) -> None:
+    """Start the process's OCR sidecar now: it loads the language model while the worker
+    waits for its first message, not while a page waits. Only a process start here:
+    Celery kills a child whose initialisation takes more than a few seconds."""
+    box = container()
+    try:
+        box.recognizer.start(box.settings.ocr_language)
+    except OSError:
+        logging.getLogger(__name__).warning("OCR sidecar did not start", exc_info=True)
+
+
 @signals.worker_process_shutdown.connect  # type: ignore[untyped-decorator]
 def _close_sidecar(**_: object) -> None:
-    if _container is not None and "pipeline" in _container.__dict__:
-        _container.pipeline._ocr.close()  # type: ignore[attr-defined]
+    if _container is not None and "recognizer" in _container.__dict__:
+        _container.recognizer.close()
 
 
 def app_from_env() -> Celery:
