@@ -374,7 +374,7 @@ class Pipeline:
                 for p in pages
                 if p.kind == "page"  # blank backs are kept in the PDF, not in search
             ]
-            understood = self._understand([e.text for e in entries], sheet_type)
+            understood = self._understand([(e.page, e.text) for e in entries], sheet_type)
             doc_type, fields = understood[0], understood[3] or {}
             cccd = (str(fields["cccd"]["value"]),) if "cccd" in fields else ()
             self._index().add_pages(
@@ -456,19 +456,22 @@ class Pipeline:
         ]
 
     def _understand(
-        self, texts: list[str], sheet_type: str | None
+        self, pages: list[tuple[int, str]], sheet_type: str | None
     ) -> tuple[str | None, float | None, bool, dict[str, dict[str, object]] | None]:
-        """Type (a separator sheet is certain; else the classifier) and fields per page."""
+        """Type (a separator sheet is certain; else the classifier) and fields per page.
+
+        ``pages`` are the recognised pages as (``Page.number``, text): a field's page is
+        that number, which counts blank backs too, as the highlighting looks pages up by it."""
         if self._classifier is None:
             return sheet_type, 1.0 if sheet_type else None, False, None
         model = self._classifier()
         if sheet_type:
             doc_type, confidence, review = sheet_type, 1.0, False
         else:
-            guess = model.predict("\n".join(texts[:3]))
+            guess = model.predict("\n".join(text for _, text in pages[:3]))
             doc_type, confidence, review = guess.type, guess.confidence, guess.needs_review
         best: dict[str, tuple[float, dict[str, object]]] = {}
-        for number, text in enumerate(texts, 1):
+        for number, text in pages:
             for key, f in extract(text, doc_type).items():
                 if key not in best or f.confidence > best[key][0]:
                     where = {"page": number, "start": f.start, "end": f.end}

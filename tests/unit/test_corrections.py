@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from classify import Prediction
 from ingest.pipeline import Pipeline
 from tests.conftest import MODEL_CACHE
 from tests.unit.test_api import Api
@@ -30,6 +31,42 @@ def api(tmp_path: Path) -> Api:
         classifier=c.classifier,
     )
     return api
+
+
+class Unsure:
+    """Stands in for the trained model: an ID card copy, with a given confidence."""
+
+    def __init__(self, confidence: float = 0.99) -> None:
+        self.confidence = confidence
+
+    def predict(self, text: str, threshold: float | None = None) -> Prediction:
+        review = self.confidence < (0.7 if threshold is None else threshold)
+        return Prediction("can_cuoc", self.confidence, None, review, "model")
+
+
+def with_classifier(api: Api, model: object) -> Api:
+    c = api.container
+    old = c.pipeline
+    c.__dict__["pipeline"] = Pipeline(
+        c.uow,
+        c.store,
+        c.index,
+        old._ocr,
+        c.settings.work_dir,
+        c.limits,  # type: ignore[attr-defined]
+        classifier=lambda: model,  # type: ignore[arg-type,return-value]
+    )
+    return api
+
+
+def test_a_field_after_a_blank_back_is_on_its_own_page(tmp_path: Path) -> None:
+    api = with_classifier(Api(tmp_path), Unsure())
+    texts = ["Mặt trước: giấy tờ tùy thân", "BLANK", "Số định danh: 001203004567 Họ tên: Lê Hoa"]
+    doc = upload(api, tmp_path, texts)
+    fields = api.client.get(f"/api/documents/{doc}/fields", headers=api.h("staff")).json()["fields"]
+    assert fields["cccd"]["value"] == "001203004567"
+    assert fields["cccd"]["page"] == 3  # the page's number, counting the blank back
+    assert fields["cccd"]["boxes"] and all(b["width"] > 0 for b in fields["cccd"]["boxes"])
 
 
 def doc_type(api: Api, doc_id: int) -> str:
