@@ -115,3 +115,21 @@ def test_field_corrections_are_kept_and_audited(api: Api, tmp_path: Path) -> Non
     assert audit[-1]["key"] == "ho_ten" and audit[-1]["new"] == "Nguyễn Văn An"
     bad = api.client.post(f"/api/documents/{doc}/type", json={"type": "Căn cước"}, headers=h)
     assert bad.status_code == 400
+
+
+def test_review_queue_holds_unsure_documents_until_a_clerk_corrects_them(tmp_path: Path) -> None:
+    api = with_classifier(Api(tmp_path), Unsure(0.41))
+    h = api.h("clerk")
+    doc = upload(api, tmp_path, ["Giấy tờ mờ, khó đọc: số định danh 001203004567"])
+    queue = api.client.get("/api/review", headers=h).json()
+    assert [(x["id"], x["type"], x["type_confidence"]) for x in queue] == [(doc, "can_cuoc", 0.41)]
+    assert api.client.get(f"/api/documents/{doc}", headers=h).json()["type"] == "can_cuoc"
+    r = api.client.post(f"/api/documents/{doc}/type", json={"type": "khac"}, headers=h)
+    assert r.status_code == 200 and r.json()["needs_review"] is False
+    assert api.client.get("/api/review", headers=h).json() == []
+
+
+def test_a_confident_document_skips_the_review_queue(tmp_path: Path) -> None:
+    api = with_classifier(Api(tmp_path), Unsure(0.95))
+    upload(api, tmp_path, ["CĂN CƯỚC CÔNG DÂN Số: 001203004567"])
+    assert api.client.get("/api/review", headers=api.h("clerk")).json() == []
