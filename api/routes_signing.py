@@ -212,13 +212,14 @@ class TokenIn(BaseModel):
 @router.post("/api/me/signing-key/pkcs11", status_code=201)
 def register_token(body: TokenIn, user: User, box: Box) -> dict[str, Any]:
     """The token is opened once with the PIN to find the key and certificate; the PIN is
-    not kept."""
+    not kept. Only modules the administrator listed in HOSO_PKCS11_MODULES are loaded."""
     key = pkcs11_key(
         user.id,
         module_path=body.module_path,
         token_label=body.token_label,
         key_label=body.key_label,
         pin=body.pin,
+        allowed_modules=box.settings.pkcs11_modules,
         title=body.title,
     )
     with box.uow() as uow:

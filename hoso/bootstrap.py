@@ -117,6 +117,7 @@ class Container:
             agency=s.agency_name,
             digitised_mark=s.digitised_mark,
             stamp_positions=parse_positions(s.stamp_positions),
+            pkcs11_modules=s.pkcs11_modules,
         )
         return SigningDesk(self.uow, self.store, self.vault, config)
 

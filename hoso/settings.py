@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         description="Fernet key encrypting users' PKCS#12 files; default a key file "
         "generated once in data_dir (0600).",
     )
+    pkcs11_modules: list[Path] = Field(
+        default_factory=list,
+        description="PKCS#11 modules (token/HSM libraries) users may register, as a JSON "
+        "list of paths set by the administrator; empty: no token can be registered.",
+    )
     sign_digitised_copies: bool = Field(
         True, description="Scanning clerks sign each digitised document (Circular 01/2023)."
     )

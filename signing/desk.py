@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509
@@ -56,6 +57,7 @@ class DeskConfig:
     digitised_mark: str = "Bản sao điện tử được chuyển đổi từ bản giấy"
     check_revocation: bool = True
     stamp_positions: Mapping[str, StampPosition] = field(default_factory=dict)  # doc type →
+    pkcs11_modules: Sequence[str | Path] = ()  # HOSO_PKCS11_MODULES: tokens' allowed modules
 
     def level_for(self, procedure_code: str | None) -> PadesLevel:
         level = self.levels.get(procedure_code or "", self.level)
@@ -132,7 +134,9 @@ class SigningDesk:
         if not jobs:
             return out
         pictures = self._pictures(user_id) if kind == TaskKind.RESULT else _Pictures()
-        with open_signer(key, secret, self.vault) as signer:  # the one password/PIN entry
+        with open_signer(
+            key, secret, self.vault, allowed_modules=self.config.pkcs11_modules
+        ) as signer:  # the one password/PIN entry
             assert key is not None
             by_level: dict[PadesLevel, list[_Job]] = defaultdict(list)
             for job in jobs:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from records.errors import BadInput, EngineError, HosoError, Unauthorized
+from records.errors import BadInput, EngineError, Forbidden, HosoError, Unauthorized
 
 
 class SigningError(HosoError):
@@ -26,6 +26,11 @@ class SignerCertificateExpired(SignerCertificateRejected):
 
 class SignerCertificateRevoked(SignerCertificateRejected):
     """The signer's certificate (or a certificate of its chain) has been revoked."""
+
+
+class Pkcs11ModuleNotAllowed(Forbidden):
+    """A PKCS#11 module path is not on the administrator's list (``HOSO_PKCS11_MODULES``):
+    the server never loads a native library a user named."""
 
 
 class TimestampUnavailable(EngineError):

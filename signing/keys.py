@@ -7,6 +7,7 @@ made; it knows nothing about PDF. :mod:`signing.pades` takes one and does the PD
 from __future__ import annotations
 
 import abc
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -159,14 +160,20 @@ class Pkcs11Signer(Signer):
         pin: str | None,
         cert_label: str | None = None,
     ) -> Pkcs11Signer:
-        """Open a session on the token and locate the key and its certificate."""
+        """Open a session on the token and locate the key and its certificate.
+
+        The module is loaded by its real path: python-pkcs11 keeps one library per path
+        string, and the same module reached through a symlink would otherwise be
+        initialised a second time in this process (CKR_CRYPTOKI_ALREADY_INITIALIZED)."""
         from pkcs11 import exceptions as p11_errors
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11 as hk_pkcs11
 
         try:
             session = hk_pkcs11.open_pkcs11_session(
-                module_path, token_criteria=TokenCriteria(label=token_label), user_pin=pin
+                os.path.realpath(module_path),
+                token_criteria=TokenCriteria(label=token_label),
+                user_pin=pin,
             )
         except (p11_errors.PKCS11Error, OSError, RuntimeError) as e:
             raise SignerKeyUnavailable(

@@ -10,6 +10,7 @@ never stored: a stolen database plus key file still needs the user's password.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from records.errors import BadInput
 from records.signing_model import KeyKind, UserKey
 from signing import certcheck
-from signing.errors import SignerKeyUnavailable, SigningError
+from signing.errors import Pkcs11ModuleNotAllowed, SignerKeyUnavailable, SigningError
 from signing.keys import Pkcs11Signer, Pkcs12Signer, Signer
 
 MAX_P12_BYTES = 64 * 1024
@@ -128,6 +129,25 @@ def p12_key(
     )
 
 
+def allowed_module(module_path: str, allowed: Iterable[str | Path]) -> str:
+    """The real path of ``module_path`` if it is one of the administrator's modules.
+
+    A PKCS#11 module is a native library loaded into the server process, so only the
+    paths listed in ``HOSO_PKCS11_MODULES`` may be used. Both sides are compared as real
+    paths (symlinks and ``..`` resolved), and the caller loads the returned real path, so
+    a link swapped after the check cannot point elsewhere. Nothing is opened or loaded
+    here; a path not on the list gets the same answer whether it exists or not."""
+    wanted = module_path.strip()
+    real = os.path.realpath(wanted) if wanted and os.path.isabs(wanted) else None
+    if real is not None and real in {os.path.realpath(p) for p in allowed}:
+        return real
+    raise Pkcs11ModuleNotAllowed(
+        f"Thư viện PKCS#11 {wanted or '(trống)'} không nằm trong danh sách quản trị viên cho "
+        "phép trên máy chủ (HOSO_PKCS11_MODULES). Hãy chọn thư viện token đã được cài đặt "
+        "sẵn hoặc nhờ quản trị viên thêm vào danh sách."
+    )
+
+
 def pkcs11_key(
     user_id: int,
     *,
@@ -135,14 +155,18 @@ def pkcs11_key(
     token_label: str,
     key_label: str,
     pin: str,
+    allowed_modules: Iterable[str | Path],
     title: str = "",
 ) -> UserKey:
-    """Check a token configuration by opening it once with the PIN (not kept)."""
+    """Check a token configuration by opening it once with the PIN (not kept).
+
+    The module must be on the administrator's list (checked before anything is loaded)."""
     if not (module_path.strip() and token_label.strip() and key_label.strip()):
         raise BadInput("Cần đủ đường dẫn thư viện PKCS#11, nhãn token và nhãn khoá")
-    if not Path(module_path).is_file():
+    real = allowed_module(module_path, allowed_modules)
+    if not Path(real).is_file():
         raise BadInput(f"Không tìm thấy thư viện PKCS#11 {module_path} trên máy chủ")
-    with _open_pkcs11(module_path, token_label, key_label, pin) as signer:
+    with _open_pkcs11(real, token_label, key_label, pin) as signer:
         certcheck.check_validity_period(signer.certificate, datetime.now(UTC))
         info = cert_info(signer.certificate)
     return UserKey(
@@ -151,7 +175,7 @@ def pkcs11_key(
         subject=info.subject,
         not_after=info.not_after,
         title=title.strip()[:200],
-        module_path=module_path,
+        module_path=module_path.strip(),
         token_label=token_label,
         key_label=key_label,
     )
@@ -169,8 +193,17 @@ def _open_pkcs11(module_path: str, token_label: str, key_label: str, pin: str) -
         raise WrongKeySecret(e.message) from e
 
 
-def open_signer(key: UserKey | None, secret: str, vault: KeyVault) -> Signer:
-    """Open the user's key with the password/PIN just typed (one opening per batch)."""
+def open_signer(
+    key: UserKey | None,
+    secret: str,
+    vault: KeyVault,
+    *,
+    allowed_modules: Iterable[str | Path],
+) -> Signer:
+    """Open the user's key with the password/PIN just typed (one opening per batch).
+
+    A token whose module has left ``allowed_modules`` since it was registered is refused
+    before the module is loaded."""
     if key is None:
         raise NoSigningKey(
             "Bạn chưa đăng ký khoá ký số. Vào trang “Khoá ký số của tôi” để đăng ký."
@@ -183,4 +216,5 @@ def open_signer(key: UserKey | None, secret: str, vault: KeyVault) -> Signer:
         assert key.p12_encrypted is not None
         return _open_p12(vault.decrypt(key.p12_encrypted), secret)
     assert key.module_path and key.token_label and key.key_label
-    return _open_pkcs11(key.module_path, key.token_label, key.key_label, secret)
+    real = allowed_module(key.module_path, allowed_modules)
+    return _open_pkcs11(real, key.token_label, key.key_label, secret)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import signing.keystore as keystore
 from signing import Pkcs11Signer, SignerKeyUnavailable, sign_pdf, verify_pdf
 from signing.testing import LocalPki, serve_test_pki
 from tests.integration.test_signing import PKI_CONFIG, make_pdf, pdfsig_ok
@@ -136,7 +139,7 @@ def test_leader_token_batch_signs_results_with_one_pin(token: LocalPki, tmp_path
     from tests.integration.test_signing_desk import Desk
 
     assert MODULE is not None
-    desk = Desk(tmp_path, token)
+    desk = Desk(tmp_path, token, pkcs11_modules=[MODULE])
     docs = desk.upload("Quyet dinh token 1", "Quyet dinh token 2")
     code = desk.dossier()
     for doc in docs:
@@ -171,3 +174,72 @@ def test_leader_token_batch_signs_results_with_one_pin(token: LocalPki, tmp_path
         [report] = verify_pdf(signed, trust_roots=[token.root])
         assert report.intact and report.trusted and not report.modified_after
         pdfsig_ok(signed, tmp_path, f"t{s['task_id']}.pdf")
+
+
+def test_token_module_must_be_on_the_admin_list(
+    token: LocalPki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN HOSO_PKCS11_MODULES listing only SoftHSM2 WHEN a user names another file (an
+    "upload" under the data dir that is not even a library, a symlink to it named like the
+    allowed module, a ``..`` path to it) THEN 403 naming the setting and nothing is loaded;
+    a ``..`` spelling of the allowed module is accepted; WHEN the administrator later
+    removes the module THEN signing with the stored key is refused before loading it."""
+    from tests.integration.test_signing_desk import Desk
+
+    assert MODULE is not None
+    loaded: list[str] = []
+    real_open = keystore._open_pkcs11
+
+    def spy(module_path: str, *args: Any) -> Pkcs11Signer:
+        loaded.append(module_path)
+        return real_open(module_path, *args)
+
+    monkeypatch.setattr(keystore, "_open_pkcs11", spy)
+    desk = Desk(tmp_path, token, pkcs11_modules=[MODULE])
+    upload = desk.box.settings.data_dir / "uploads" / "evil.so"
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    upload.write_bytes(b"\x7fELF not really a library")
+    lookalike = tmp_path / "softhsm" / Path(MODULE).name
+    lookalike.parent.mkdir()
+    lookalike.symlink_to(upload)
+    dotdot = f"{Path(MODULE).parent}/../../..{upload}"
+    body = {"token_label": "hoso", "key_label": "signer", "pin": PIN, "title": ""}
+    for path in (str(upload), str(lookalike), dotdot, "libsofthsm2.so", ""):
+        r = desk.client.post(
+            "/api/me/signing-key/pkcs11",
+            json={**body, "module_path": path},
+            headers=desk.h("leader"),
+        )
+        if path:
+            assert r.status_code == 403, (path, r.text)
+            assert "HOSO_PKCS11_MODULES" in r.json()["error"], r.text
+            assert "không nằm trong danh sách" in r.json()["error"]
+        else:
+            assert r.status_code == 400
+    assert loaded == []
+
+    alias = f"{Path(MODULE).parent}/../{Path(MODULE).parent.name}/{Path(MODULE).name}"
+    ok = desk.client.post(
+        "/api/me/signing-key/pkcs11", json={**body, "module_path": alias}, headers=desk.h("leader")
+    )
+    assert ok.status_code == 201, ok.text
+    assert loaded == [os.path.realpath(MODULE)]
+
+    code = desk.dossier()
+    desk.attach_result(code, desk.upload("Quyet dinh token 3")[0])
+    ids = [
+        i["task_id"]
+        for i in desk.client.get("/api/signing/inbox", headers=desk.h("leader")).json()["items"]
+    ]
+    sd = desk.box.signing_desk
+    sd.config = dataclasses.replace(sd.config, pkcs11_modules=[])
+    r = desk.client.post(
+        "/api/signing/inbox/sign", json={"task_ids": ids, "secret": PIN}, headers=desk.h("leader")
+    )
+    assert r.status_code == 403 and "HOSO_PKCS11_MODULES" in r.json()["error"], r.text
+    assert len(loaded) == 1
+    sd.config = dataclasses.replace(sd.config, pkcs11_modules=[MODULE])
+    r = desk.client.post(
+        "/api/signing/inbox/sign", json={"task_ids": ids, "secret": PIN}, headers=desk.h("leader")
+    )
+    assert r.status_code == 200 and len(r.json()["signed"]) == 1, r.text
