@@ -7,10 +7,13 @@ subclasses, which ``hoso.cli.main`` prints as one line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
+import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,11 +102,29 @@ def cmd_sign(args: argparse.Namespace) -> int:
     return 0
 
 
+#: pyHanko logs every untrusted chain or failed check with a traceback; the report says it.
+_NOISY_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
+
+
+@contextlib.contextmanager
+def _quiet_pyhanko() -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in _NOISY_LOGGERS]
+    before = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, before, strict=True):
+            lg.setLevel(level)
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from signing.verify import verify_pdf
 
     roots = [_load_cert(p) for p in args.trust_root]
-    reports = verify_pdf(_read(args.file), trust_roots=roots, allow_fetching=args.online)
+    with _quiet_pyhanko():
+        reports = verify_pdf(_read(args.file), trust_roots=roots, allow_fetching=args.online)
     if args.json:
         json.dump({"signatures": [r.to_json() for r in reports]}, sys.stdout, ensure_ascii=False)
         print()
@@ -122,9 +143,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     s = sub.add_parser("sign", help="ký số một tệp PDF (PAdES)")
     s.add_argument("input", metavar="IN.pdf")
     s.add_argument("--out", required=True, metavar="OUT.pdf")
-    s.add_argument("--p12", metavar="FILE", help="tệp khoá PKCS#12 (.p12/.pfx)")
+    key = s.add_mutually_exclusive_group()
+    key.add_argument("--p12", metavar="FILE", help="tệp khoá PKCS#12 (.p12/.pfx)")
+    key.add_argument("--pkcs11-module", metavar="SO", help="thư viện PKCS#11 của token")
     s.add_argument("--password-env", default="HOSO_P12_PASSWORD", metavar="VAR")
-    s.add_argument("--pkcs11-module", metavar="SO", help="thư viện PKCS#11 của token")
     s.add_argument("--token-label", metavar="L")
     s.add_argument("--key-label", metavar="K")
     s.add_argument("--pin-env", metavar="VAR", help="biến chứa PIN (mặc định: hỏi)")

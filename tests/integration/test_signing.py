@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -221,6 +222,29 @@ def test_visible_stamp_renders_vietnamese(
         assert "+07:00" in text
 
 
+VERIFY_KEYS = {
+    "field",
+    "signer",
+    "intact",
+    "trusted",
+    "timestamped",
+    "modified_after",
+    "level",
+    "summary_vi",
+}
+
+
+def hoso_cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    """The real ``hoso`` command in a child process (its own logging, stdout, stderr)."""
+    return subprocess.run(
+        [sys.executable, "-m", "hoso.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+    )
+
+
 def test_cli_sign_and_verify(
     pki: LocalPki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -268,7 +292,22 @@ def test_cli_sign_and_verify(
         == 0
     )
     pdfsig_ok(out.read_bytes(), tmp_path, "cli.pdf")
-    assert run(["verify", str(out), "--trust-root", str(tmp_path / "root.der"), "--json"]) == 0
+    good = hoso_cli("verify", str(out), "--trust-root", str(tmp_path / "root.der"), "--json")
+    assert good.returncode == 0, good.stderr
+    assert good.stderr == ""
+    [sig] = json.loads(good.stdout)["signatures"]
+    assert set(sig) >= VERIFY_KEYS
+    assert sig["field"] and sig["signer"] == "Nguyễn Văn An"
+    assert sig["intact"] is True and sig["trusted"] is True and sig["timestamped"] is True
+    assert sig["modified_after"] is False and sig["level"] == "B-T"
+    assert "Nguyễn Văn An" in sig["summary_vi"] and "nguyên vẹn" in sig["summary_vi"]
+    # untrusted chain (no root given): reported, exit 0 as the file is intact, and no
+    # pyHanko traceback or log line on stderr
+    untrusted = hoso_cli("verify", str(out), "--json")
+    assert untrusted.returncode == 0 and untrusted.stderr == "", untrusted.stderr
+    assert json.loads(untrusted.stdout)["signatures"][0]["trusted"] is False
+    text = hoso_cli("verify", str(out))
+    assert text.returncode == 0 and text.stderr == "" and "KHÔNG được tin cậy" in text.stdout
     assert (
         run(
             [
@@ -303,8 +342,22 @@ def test_cli_sign_and_verify(
     data = bytearray(out.read_bytes())
     data[data.index(b"Ket qua giai quyet")] ^= 1
     (tmp_path / "bad.pdf").write_bytes(bytes(data))
+    bad = hoso_cli(
+        "verify", str(tmp_path / "bad.pdf"), "--trust-root", str(tmp_path / "root.der"), "--json"
+    )
+    assert bad.returncode == 7 and bad.stderr == "", bad.stderr
+    [sig] = json.loads(bad.stdout)["signatures"]
+    assert set(sig) >= VERIFY_KEYS
+    assert sig["intact"] is False and sig["signer"] == "Nguyễn Văn An"
+    assert isinstance(sig["trusted"], bool) and isinstance(sig["modified_after"], bool)
+    assert sig["summary_vi"] and "nguyên vẹn" not in sig["summary_vi"]
     assert run(["verify", str(tmp_path / "bad.pdf"), "--json"]) == 7
-    del json
+    # one key source only
+    with pytest.raises(SystemExit) as exit_:
+        parser.parse_args(
+            ["sign", "in.pdf", "--out", "o.pdf", "--p12", "k.p12", "--pkcs11-module", "m.so"]
+        )
+    assert exit_.value.code == 2
 
 
 def test_public_verify_endpoint(pki: LocalPki, signer: Pkcs12Signer, tmp_path: Path) -> None:

@@ -243,3 +243,49 @@ def test_token_module_must_be_on_the_admin_list(
         "/api/signing/inbox/sign", json={"task_ids": ids, "secret": PIN}, headers=desk.h("leader")
     )
     assert r.status_code == 200 and len(r.json()["signed"]) == 1, r.text
+
+
+def test_cli_signs_with_token(
+    token: LocalPki,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``hoso sign --pkcs11-module … --token-label … --key-label … --pin-env VAR`` signs with
+    the SoftHSM2 key (B-T, visible stamp); pdfsig and verify_pdf accept the result; a
+    wrong PIN exits 4 and writes nothing."""
+    from hoso.cli import main
+
+    assert MODULE is not None
+    (tmp_path / "in.pdf").write_bytes(make_pdf(text="Ket qua ky bang token"))
+    out = tmp_path / "out.pdf"
+    monkeypatch.setenv("TOKEN_PIN", PIN)
+    argv = [
+        "sign",
+        str(tmp_path / "in.pdf"),
+        "--out",
+        str(out),
+        "--pkcs11-module",
+        MODULE,
+        "--token-label",
+        "hoso",
+        "--key-label",
+        "signer",
+        "--pin-env",
+        "TOKEN_PIN",
+        "--level",
+        "B-T",
+        "--tsa",
+        token.tsa_url,
+        "--visible",
+    ]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert "Đã ký (B-T)" in capsys.readouterr().out
+    [report] = verify_pdf(out.read_bytes(), trust_roots=[token.root])
+    assert report.intact and report.trusted and report.timestamped and not report.modified_after
+    assert report.signer == "Nguyễn Văn An"
+    pdfsig_ok(out.read_bytes(), tmp_path, "cli-token.pdf")
+    out.unlink()
+    monkeypatch.setenv("TOKEN_PIN", "000000")
+    assert main(argv) == 4
+    assert "hoso" in capsys.readouterr().err and not out.exists()
