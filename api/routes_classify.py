@@ -10,7 +10,16 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from api.deps import Admin, Box, User
-from records.corrections import CorrectionSource, correct_field, correct_type, corrections
+from classify.types import DEFAULT_TYPES
+from records.corrections import (
+    CorrectionSource,
+    add_type,
+    admin_types,
+    correct_field,
+    correct_type,
+    corrections,
+    known_types,
+)
 from records.model import Document
 from records.sql import documents_table
 
@@ -24,6 +33,12 @@ class TypeIn(BaseModel):
 class FieldIn(BaseModel):
     key: str
     value: str
+
+
+class DocumentTypeIn(BaseModel):
+    code: str
+    label: str
+    titles: list[str] = []
 
 
 @router.post("/api/documents/{doc_id}/type")
@@ -80,8 +95,30 @@ def review_queue(_user: User, box: Box, limit: int = 100) -> list[dict[str, Any]
 def retrain(_admin: Admin, box: Box) -> dict[str, Any]:
     source = CorrectionSource(box.uow, lambda key: box.store.get_bytes(key).decode("utf-8"))
     examples = list(source.examples())
-    version = box.classifier.retrain(examples)
+    with box.uow() as uow:
+        extra = admin_types(uow)
+    version = box.classifier.retrain(examples, extra)
     return {"version": version, "corrections_used": len(examples)}
+
+
+@router.get("/api/document-types")
+def document_types(_user: User, box: Box) -> list[dict[str, Any]]:
+    """Every document type with its Vietnamese name: built-in, then admin-added."""
+    builtin = {t.code for t in DEFAULT_TYPES}
+    with box.uow() as uow:
+        types = known_types(uow)
+    return [
+        {"code": t.code, "label": t.label, "titles": list(t.titles), "builtin": t.code in builtin}
+        for t in types
+    ]
+
+
+@router.post("/api/document-types", status_code=201)
+def new_document_type(body: DocumentTypeIn, admin: Admin, box: Box) -> dict[str, Any]:
+    """Add a type (code, Vietnamese name, standard titles as printed). Clerks can correct
+    documents to it at once; the classifier predicts it after the next retraining."""
+    t = add_type(box.uow, body.code, body.label, body.titles, user_id=admin.id)
+    return {"code": t.code, "label": t.label, "titles": list(t.titles), "builtin": False}
 
 
 @router.post("/api/classifier/rollback")

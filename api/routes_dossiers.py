@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 
 import forms
 from api.deps import Box, Clerk, User
-from classify.types import DEFAULT_TYPES
 from hoso.paperwork import form_pdf, receipt_pdf
 from ocr.sheets import DOC_TYPE, DOSSIER_CODE
 from records.completeness import check, preview
+from records.corrections import known_types
 from records.dossiers import STATUS_VI, TRANSITIONS, Dossier, DossierStatus
 from records.errors import BadInput
 from records.reception import Person, ReceivedItem, ReceptionRequest, find, receive
-from records.sql import dossiers_table, users_table
+from records.sql import UnitOfWork, dossiers_table, users_table
 from records.workflow import attach, attach_waiting, documents_of, extend, history, set_status
 
 router = APIRouter()
@@ -181,7 +181,7 @@ def get_dossier(code: str, _user: User, box: Box) -> dict[str, Any]:
 def completeness(code: str, _user: User, box: Box) -> dict[str, Any]:
     """What the procedure requires against the classified documents attached."""
     with box.uow() as uow:
-        return _with_type_names(check(uow, find(uow, code)).to_dict())
+        return _with_type_names(check(uow, find(uow, code)).to_dict(), uow)
 
 
 @router.get("/api/completeness")
@@ -191,12 +191,13 @@ def completeness_preview(
     """The same check for documents not attached yet: reception shows it while the clerk
     picks scanned or reused documents, before the dossier exists."""
     with box.uow() as uow:
-        return _with_type_names(preview(uow, procedure_code, document_id or []).to_dict())
+        return _with_type_names(preview(uow, procedure_code, document_id or []).to_dict(), uow)
 
 
-def _with_type_names(out: dict[str, Any]) -> dict[str, Any]:
-    """Each entry gains ``type_name``: the document type's Vietnamese label."""
-    labels = {t.code: t.label for t in DEFAULT_TYPES}
+def _with_type_names(out: dict[str, Any], uow: UnitOfWork) -> dict[str, Any]:
+    """Each entry gains ``type_name``: the document type's Vietnamese label (built-in or
+    added by an admin)."""
+    labels = {t.code: t.label for t in known_types(uow)}
     for key in ("present", "missing", "optional_missing", "unexpected"):
         for entry in out[key]:
             entry["type_name"] = labels.get(entry["type"], entry["type"])

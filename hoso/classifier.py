@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from classify import Example, StaticSource, SyntheticSource, TrainedModel, train
+from classify.types import DocumentType, with_admin_types
 from records.errors import Conflict
 from storage import ObjectStore
 
@@ -77,11 +78,19 @@ class ModelProvider:
             tmp.replace(cached)
         return data
 
-    def retrain(self, corrections: Iterable[tuple[str, str, float]]) -> str:
+    def retrain(
+        self,
+        corrections: Iterable[tuple[str, str, float]],
+        admin_types: Iterable[DocumentType] = (),
+    ) -> str:
         """Train on generated examples plus the corrections; the new model becomes current
-        and the old one stays in the history for rollback. Returns the new version."""
+        and the old one stays in the history for rollback. Returns the new version.
+
+        ``admin_types`` (stored by admins) join the built-in types: corrections to them
+        are learnt, and their titles become title rules of the new model."""
         extra = [Example(text, doc_type, weight) for text, doc_type, weight in corrections]
-        model = train([SyntheticSource(), StaticSource(tuple(extra))])
+        types = with_admin_types(admin_types)
+        model = train([SyntheticSource(), StaticSource(tuple(extra))], types)
         with self._locked():
             self._point_to(self._store.put_bytes(model.to_bytes()), remember=True)
         self._model, self._seen = model, self._pointer.stat().st_mtime

@@ -1,5 +1,6 @@
-"""``hoso classifier status|retrain|rollback`` — retraining on a schedule is this command
-in cron (e.g. nightly), on demand it is the same command or the admin API."""
+"""``hoso classifier status|retrain|rollback|types`` — retraining on a schedule is this
+command in cron (e.g. nightly), on demand it is the same command or the admin API.
+``types`` lists the document types; ``types --add CODE --label NAME [--title T]`` adds one."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ import json
 from typing import Any
 
 from hoso.bootstrap import bootstrap
-from records.corrections import CorrectionSource
+from records.corrections import CorrectionSource, add_type, admin_types, known_types
 
 
 def run(args: argparse.Namespace) -> int:
     box = bootstrap()
+    if args.classifier_command == "types":
+        return _types(box, args)
     if args.classifier_command == "retrain":
         source = CorrectionSource(box.uow, lambda key: box.store.get_bytes(key).decode("utf-8"))
         examples = list(source.examples())
+        with box.uow() as uow:
+            extra = admin_types(uow)
         out: dict[str, Any] = {
-            "version": box.classifier.retrain(examples),
+            "version": box.classifier.retrain(examples, extra),
             "corrections_used": len(examples),
         }
     elif args.classifier_command == "rollback":
@@ -25,6 +30,26 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = {"version": box.classifier().version}
     print(json.dumps(out) if args.json else f"Mô hình phân loại: {out['version']}")
+    return 0
+
+
+def _types(box: Any, args: argparse.Namespace) -> int:
+    if args.add:
+        if not args.label:
+            raise SystemExit("--add needs --label (the Vietnamese name)")
+        add_type(box.uow, args.add, args.label, args.title or [], user_id=None)
+    with box.uow() as uow:
+        types = known_types(uow)
+    if args.json:
+        print(
+            json.dumps(
+                [{"code": t.code, "label": t.label, "titles": list(t.titles)} for t in types],
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for t in types:
+            print(f"{t.code}\t{t.label}")
     return 0
 
 
@@ -39,3 +64,9 @@ def add_parsers(sub: Any) -> None:
         p = cs.add_parser(name, help=text)
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=run)
+    t = cs.add_parser("types", help="list document types, or add one (--add CODE --label NAME)")
+    t.add_argument("--add", metavar="CODE", help="code of a new type, e.g. bien_ban_hop")
+    t.add_argument("--label", help="its Vietnamese name")
+    t.add_argument("--title", action="append", help="a standard title as printed (repeatable)")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=run)

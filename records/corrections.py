@@ -2,19 +2,24 @@
 
 Every correction is kept (who, when, old, new): it is the audit trail and the training
 material for the next model (``CorrectionSource`` gives them to ``classify.train``).
+Admins add document types (:func:`add_type`, table ``document_types``): they join the
+built-in ones wherever types are known (corrections, training, title rules, labels).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
-from records.errors import BadInput, NotFound
+from classify.text import fold, nfc
+from classify.types import DocumentType, with_admin_types
+from records.errors import BadInput, Conflict, NotFound
 from records.model import Document, now
-from records.sql import UnitOfWork, corrections_table, pages_table
+from records.sql import UnitOfWork, corrections_table, document_types_table, pages_table
 
 Uows = Callable[[], UnitOfWork]
 TYPE_CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -52,11 +57,63 @@ def _record(uow: UnitOfWork, c: Correction) -> None:
     )
 
 
-def correct_type(uows: Uows, doc_id: int, doc_type: str, *, user_id: int | None) -> None:
-    doc_type = doc_type.strip()
-    if not doc_type or not set(doc_type) <= TYPE_CODE_CHARS:
+def _check_code(code: str) -> str:
+    code = code.strip()
+    if not code or len(code) > 64 or not set(code) <= TYPE_CODE_CHARS:
         raise BadInput("Mã loại giấy tờ chỉ gồm chữ thường không dấu, số và gạch dưới")
+    return code
+
+
+def admin_types(uow: UnitOfWork) -> list[DocumentType]:
+    """The types admins added, oldest first."""
+    t = document_types_table
+    return [
+        DocumentType(r.code, r.label, tuple(r.titles or ()))
+        for r in uow.session.execute(select(t).order_by(t.c.created, t.c.code))
+    ]
+
+
+def known_types(uow: UnitOfWork) -> tuple[DocumentType, ...]:
+    """Built-in types plus the admins' (``classify.types.with_admin_types``)."""
+    return with_admin_types(admin_types(uow))
+
+
+def title_pattern(title: str) -> str:
+    """An admin's plain title ("Biên bản họp thôn") as a title rule: folded words, any
+    spacing between them (OCR drops or doubles spaces)."""
+    words = fold(nfc(title)).lower().split()
+    return r"\s*".join(re.escape(w) for w in words)
+
+
+def add_type(
+    uows: Uows, code: str, label: str, titles: Iterable[str] = (), *, user_id: int | None
+) -> DocumentType:
+    """Store a new document type; ``titles`` are its standard titles as printed (plain
+    text, not patterns), recognised by the title rules after the next retraining."""
+    code = _check_code(code)
+    label = " ".join(label.split())
+    if not label or len(label) > 200:
+        raise BadInput("Cần tên loại giấy tờ (tối đa 200 ký tự)")
+    patterns = [title_pattern(x) for x in titles if x.strip()]
+    if any(len(p) > 400 for p in patterns):
+        raise BadInput("Tiêu đề quá dài")
     with uows() as uow:
+        if code in {t.code for t in known_types(uow)}:
+            raise Conflict(f"Đã có loại giấy tờ mã {code}")
+        uow.session.execute(
+            document_types_table.insert().values(
+                code=code, label=label, titles=patterns, created_by=user_id, created=now()
+            )
+        )
+        uow.commit()
+    return DocumentType(code, label, tuple(patterns))
+
+
+def correct_type(uows: Uows, doc_id: int, doc_type: str, *, user_id: int | None) -> None:
+    doc_type = _check_code(doc_type)
+    with uows() as uow:
+        if doc_type not in {t.code for t in known_types(uow)}:
+            raise BadInput(f"Không có loại giấy tờ mã {doc_type}")
         doc = _document(uow, doc_id)
         _record(uow, Correction(doc_id, "type", "type", doc.doc_type, doc_type, user_id, now()))
         doc.doc_type = doc_type

@@ -284,6 +284,16 @@ stamp_images_table = Table(
     UniqueConstraint("kind", "user_id", name="uq_stamp_images_kind_user_id"),
 )
 
+document_types_table = Table(  # types added by an admin, beside classify.types.DEFAULT_TYPES
+    "document_types",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("label", String(200), nullable=False),
+    Column("titles", JSON, nullable=False),  # patterns on folded title text
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created", UtcDateTime(), nullable=False),
+)
+
 signature_tasks_table = Table(
     "signature_tasks",
     metadata,

@@ -133,3 +133,31 @@ def test_a_confident_document_skips_the_review_queue(tmp_path: Path) -> None:
     api = with_classifier(Api(tmp_path), Unsure(0.95))
     upload(api, tmp_path, ["CĂN CƯỚC CÔNG DÂN Số: 001203004567"])
     assert api.client.get("/api/review", headers=api.h("clerk")).json() == []
+
+
+@pytest.mark.slow
+def test_an_admin_added_type_is_learnt_from_a_correction(api: Api, tmp_path: Path) -> None:
+    admin, clerk = api.h("admin"), api.h("clerk")
+    new = {"code": "bien_ban_hop_thon", "label": "Biên bản họp thôn", "titles": ["Biên bản họp"]}
+    assert api.client.post("/api/document-types", json=new, headers=clerk).status_code == 403
+    r = api.client.post("/api/document-types", json=new, headers=admin)
+    assert r.status_code == 201, r.text
+    assert api.client.post("/api/document-types", json=new, headers=admin).status_code == 409
+    listed = {t["code"]: t for t in api.client.get("/api/document-types", headers=clerk).json()}
+    assert listed["bien_ban_hop_thon"]["label"] == "Biên bản họp thôn"
+    assert not listed["bien_ban_hop_thon"]["builtin"] and listed["can_cuoc"]["builtin"]
+
+    first = upload(api, tmp_path, [MEETING])
+    assert doc_type(api, first) != "bien_ban_hop_thon"
+    r = api.client.post(
+        f"/api/documents/{first}/type", json={"type": "bien_ban_hop_thon"}, headers=clerk
+    )
+    assert r.status_code == 200, r.text
+    unknown = api.client.post(
+        f"/api/documents/{first}/type", json={"type": "bien_ban"}, headers=clerk
+    )
+    assert unknown.status_code == 400  # a code nobody defined would never be learnt
+    trained = api.client.post("/api/classifier/retrain", headers=admin).json()
+    assert trained["corrections_used"] == 1
+    second = upload(api, tmp_path, [MEETING.replace("Đông", "Tây") + ", lần 2"])
+    assert doc_type(api, second) == "bien_ban_hop_thon"
