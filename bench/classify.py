@@ -17,10 +17,12 @@ it with the predicted type; each field is then located in the OCR word boxes.
 
 Prints type accuracy overall and per type, a confusion matrix (rows = truth, columns =
 prediction), field precision/recall/F1 per key (free-text keys match when ≥ 90 % similar
-after folding, the others exactly), and classification + extraction time per page against
-the OCR time per page (CPU seconds in the same run; ``--text`` times ``tesseract -l vie``
-on 3 pages instead).  Targets: ≥ 97 % type accuracy, ≥ 0.95 F1 per key, classify+extract
-< 5 % of OCR time.  Exit status 0 when all are met.  Ends with one JSON line.  Usage::
+after folding, the others exactly), the reliability of the type confidence (expected
+calibration error and accuracy per confidence bucket), and classification + extraction
+time per page against the OCR time per page (CPU seconds in the same run; ``--text``
+times ``tesseract -l vie`` on 3 pages instead).  Targets: ≥ 97 % type accuracy, ≥ 0.95
+F1 per key, classify+extract < 5 % of OCR time.  Exit status 0 when all are met.  Ends
+with one JSON line.  Usage::
 
     .venv/bin/python -m bench.classify --per-type 10          # scanned pages (≈ 120 docs)
     .venv/bin/python -m bench.classify --text --train 60 --holdout 40
@@ -44,7 +46,7 @@ from typing import Any
 
 from bench.common import json_line, machine, pooled_cer, table
 from classify import Field, Prediction, SyntheticSource, TrainedModel, extract, locate, train
-from classify.evaluate import FieldScore, confusion, field_scores
+from classify.evaluate import FieldScore, confusion, field_scores, reliability
 from classify.training import LabelledDocument, holdout_documents, holdout_set
 from classify.types import codes
 
@@ -187,6 +189,8 @@ class Scores:
     review_wrong: int
     matrix: list[list[int]]
     fields: dict[str, FieldScore]
+    ece: float
+    buckets: list[Any]
 
 
 def score(
@@ -207,6 +211,13 @@ def score(
         review_wrong=sum(p.needs_review for p, t in zip(preds, truth, strict=True) if p.type != t),
         matrix=confusion(truth, guessed, labels),
         fields=field_scores(field_pairs),
+        **dict(
+            zip(
+                ("ece", "buckets"),
+                reliability([p.confidence for p in preds], [t == g for t, g in pairs]),
+                strict=True,
+            )
+        ),
     )
 
 
@@ -224,6 +235,16 @@ def print_scores(s: Scores, truth: Sequence[str], model: TrainedModel) -> None:
     print()
     rows = [(k, f.tp, f.fp, f.fn, f.precision, f.recall, f.f1) for k, f in s.fields.items()]
     print(table(["field", "tp", "fp", "fn", "precision", "recall", "F1"], rows))
+    print(f"\nreliability of the type confidence: expected calibration error {s.ece:.4f}")
+    print(
+        table(
+            ["confidence", "n", "mean confidence", "accuracy"],
+            [
+                (f"[{b.low:.2f}, {b.high:.2f})", b.n, b.mean_confidence, b.accuracy)
+                for b in s.buckets
+            ],
+        )
+    )
 
 
 def scores_json(s: Scores) -> dict[str, object]:
@@ -231,6 +252,11 @@ def scores_json(s: Scores) -> dict[str, object]:
         "type_accuracy": round(s.accuracy, 4),
         "per_type_accuracy": {c: round(a, 4) for c, a in s.per_type.items()},
         "review_share": round(s.review, 4),
+        "calibration_ece": round(s.ece, 4),
+        "reliability": [
+            [b.low, b.high, b.n, round(b.mean_confidence, 4), round(b.accuracy, 4)]
+            for b in s.buckets
+        ],
         "fields": {
             k: {
                 "precision": round(f.precision, 4),

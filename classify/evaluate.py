@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -68,3 +69,44 @@ def confusion(
     for t, p in zip(truth, predicted, strict=True):
         matrix[index[t]][index[p]] += 1
     return matrix
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Predictions whose confidence falls in [low, high)."""
+
+    low: float
+    high: float
+    n: int
+    mean_confidence: float
+    accuracy: float
+
+
+def reliability(
+    confidences: Sequence[float],
+    correct: Sequence[bool],
+    edges: Sequence[float] = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99),
+) -> tuple[float, list[Bucket]]:
+    """Expected calibration error (the |accuracy − mean confidence| of each confidence
+    bucket, weighted by its share of predictions) and the non-empty buckets. Bucket
+    bounds are ``edges`` then 1.0 (a confidence of 1.0 falls in the last bucket).
+    Calibrated: among predictions made with confidence ≈ p, a share ≈ p is right."""
+    if len(confidences) != len(correct) or not confidences:
+        raise ValueError("need as many outcomes as confidences, at least one")
+    bounds = [*edges, 1.0]
+    buckets: list[Bucket] = []
+    ece = 0.0
+    for i, (low, high) in enumerate(itertools.pairwise(bounds)):
+        last = i == len(bounds) - 2
+        inside = [
+            (c, ok)
+            for c, ok in zip(confidences, correct, strict=True)
+            if low <= c < high or (last and c == high)
+        ]
+        if not inside:
+            continue
+        conf = sum(c for c, _ in inside) / len(inside)
+        acc = sum(ok for _, ok in inside) / len(inside)
+        buckets.append(Bucket(low, high, len(inside), conf, acc))
+        ece += len(inside) / len(confidences) * abs(acc - conf)
+    return ece, buckets

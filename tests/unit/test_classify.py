@@ -22,7 +22,7 @@ from classify import (
     train,
     with_admin_types,
 )
-from classify.evaluate import field_scores
+from classify.evaluate import field_scores, reliability
 from classify.fields import cccd_matches_birth
 from classify.rules import match_title
 from classify.training import LabelledText, holdout_set, training_set
@@ -241,3 +241,11 @@ def test_training_noise_wraps_lines_like_a_printed_page() -> None:
     assert wrapped.replace("\n", " ") == line and all(len(x) <= 40 for x in wrapped.split("\n"))
     rng = random.Random(0)
     assert any(draw_level(rng).wrap for _ in range(20))
+
+
+def test_reliability_measures_calibration() -> None:
+    ece, buckets = reliability([0.95, 0.95, 0.6, 0.6, 1.0], [True, True, True, False, True])
+    assert [(b.low, b.n) for b in buckets] == [(0.5, 2), (0.95, 2), (0.99, 1)]
+    assert buckets[0].accuracy == 0.5 and buckets[0].mean_confidence == 0.6
+    assert ece == pytest.approx((2 * 0.1 + 2 * 0.05 + 0) / 5)
+    assert reliability([0.8] * 10, [True] * 8 + [False] * 2)[0] == pytest.approx(0.0)
