@@ -9,11 +9,13 @@ Nothing here is imported by the rest of the package.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,18 @@ class LocalPki:
 
     def private_key_pem(self, label: str) -> bytes:
         return (self.key_dir / f"{label}.key.pem").read_bytes()
+
+    def revoke(self, label: str, since: datetime | None = None) -> None:
+        """Revoke the label's certificate from ``since`` (default now): the OCSP responder
+        and CRLs served from then on report it (key compromise)."""
+        from asn1crypto import crl
+        from certomancer.registry.issued.general import RevocationStatus
+
+        spec = self.arch.get_cert_spec(label)
+        status = RevocationStatus(
+            revoked_since=since or datetime.now(UTC), reason=crl.CRLReason("key_compromise")
+        )
+        self.arch._cert_specs[label] = dataclasses.replace(spec, revocation=status)
 
 
 def generate_keys(key_dir: Path, *, bits: int = 2048) -> None:

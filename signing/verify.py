@@ -11,6 +11,7 @@ import asyncio
 import io
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from asn1crypto import x509
@@ -51,9 +52,19 @@ class SignatureReport:
     """PAdES baseline level detected: B-B, B-T, B-LT or B-LTA."""
     summary_vi: str
     """One plain Vietnamese sentence for the clerk."""
+    revocation: str = "unknown"
+    """The signer's certificate: "revoked" (pyHanko found it revoked, from embedded or,
+    with fetching allowed, fetched OCSP/CRL data), "good" (the chain is trusted and an
+    OCSP response or CRL covering the certificate was available and did not list it),
+    else "unknown" (nothing to check against, e.g. offline without embedded data)."""
+    revoked_at: str | None = None
+    """When it was revoked (ISO 8601), for "revoked"."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+VN_TZ = timezone(timedelta(hours=7))
 
 
 def _cn(cert: x509.Certificate) -> str:
@@ -76,9 +87,24 @@ def _summary(r: dict[str, Any]) -> str:
             "hoặc chữ ký bị hỏng."
         )
     parts = [f"Chữ ký của {who} còn nguyên vẹn"]
+    if r["revocation"] == "revoked":
+        when = ""
+        if r["revoked_at"]:
+            at = datetime.fromisoformat(r["revoked_at"]).astimezone(VN_TZ)
+            when = f" từ {at:%H:%M:%S %d/%m/%Y} +07:00"
+        parts.append(f"nhưng chứng thư số ĐÃ BỊ THU HỒI{when}")
+    elif r["trusted"]:
+        parts.append("chứng thư số được tin cậy")
+    else:
+        parts.append("nhưng chứng thư số KHÔNG được tin cậy")
     parts.append(
-        "chứng thư số được tin cậy" if r["trusted"] else "nhưng chứng thư số KHÔNG được tin cậy"
+        "đã kiểm tra tình trạng thu hồi (còn hiệu lực)"
+        if r["revocation"] == "good"
+        else "chưa kiểm tra được tình trạng thu hồi"
+        if r["revocation"] == "unknown"
+        else ""
     )
+    parts = [p for p in parts if p]
     parts.append("có dấu thời gian" if r["timestamped"] else "không có dấu thời gian")
     sentence = ", ".join(parts) + f" (mức {r['level']})"
     if r["modified_after"]:
@@ -86,6 +112,27 @@ def _summary(r: dict[str, Any]) -> str:
     else:
         sentence += "; tài liệu không bị sửa đổi sau khi ký"
     return sentence + "."
+
+
+def _covered(cert: x509.Certificate, vc: ValidationContext) -> bool:
+    """An OCSP response saying "good" or a CRL of the issuer not listing ``cert`` is at
+    hand (embedded in the DSS or fetched while validating)."""
+    serial, issuer = cert.serial_number, cert.issuer
+    for resp in vc.ocsps:
+        if resp["response_status"].native != "successful":
+            continue
+        basic = resp["response_bytes"]["response"].parsed
+        for single in basic["tbs_response_data"]["responses"]:
+            if single["cert_id"]["serial_number"].native == serial:
+                return bool(single["cert_status"].name == "good")
+    for cl in vc.crls:
+        tbs = cl["tbs_cert_list"]
+        if tbs["issuer"] != issuer:
+            continue
+        revoked = tbs["revoked_certificates"]
+        listed = revoked.native and any(e["user_certificate"].native == serial for e in revoked)
+        return not listed
+    return False
 
 
 def _modified(status: Any, sig_field_names: set[str]) -> bool:
@@ -158,6 +205,7 @@ async def _verify_one(
     has_revinfo: bool,
     doc_ts: list[tuple[int, bool]],
 ) -> SignatureReport:
+    revocation, revoked_at = "unknown", None
     try:
         status = await async_validate_pdf_signature(
             emb, signer_validation_context=vc, key_usage_settings=None
@@ -167,6 +215,11 @@ async def _verify_one(
         ts = status.timestamp_validity
         timestamped = bool(ts is not None and ts.intact and ts.valid)
         modified = _modified(status, sig_names)
+        if status.revocation_details is not None:
+            revocation = "revoked"
+            revoked_at = status.revocation_details.revocation_date.isoformat()
+        elif trusted and _covered(emb.signer_cert, vc):
+            revocation = "good"
     except (PdfError, ValueError, KeyError) as e:  # damaged signature dictionary / CMS
         del e
         intact = trusted = timestamped = False
@@ -186,5 +239,7 @@ async def _verify_one(
         "timestamped": timestamped,
         "modified_after": modified,
         "level": level,
+        "revocation": revocation,
+        "revoked_at": revoked_at,
     }
     return SignatureReport(**fields_, summary_vi=_summary(fields_))

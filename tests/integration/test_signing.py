@@ -104,6 +104,7 @@ def test_b_lta_validates_offline(pki: LocalPki, signed_by_level: dict[str, bytes
     revocation data suffices: intact, trusted, level B-LTA."""
     [report] = verify_pdf(signed_by_level["B-LTA"], trust_roots=[pki.root], allow_fetching=False)
     assert (report.intact, report.trusted, report.level) == (True, True, "B-LTA")
+    assert report.revocation == "good"  # from the OCSP/CRL data embedded in the DSS
 
 
 def test_unknown_root_is_not_trusted(signed_by_level: dict[str, bytes], pki: LocalPki) -> None:
@@ -187,6 +188,36 @@ def test_expired_or_revoked_signer_is_refused(
     bad = Pkcs12Signer(pki.pkcs12(label), P12_PASSWORD)
     with pytest.raises(error, match=words):
         sign_pdf(make_pdf(), bad, trust_roots=[pki.root])
+
+
+def test_signer_revoked_after_signing_is_reported(tmp_path: Path) -> None:
+    """GIVEN a result signed (B-B) while the signer's certificate was good WHEN validated
+    with fetching allowed against the test PKI's OCSP/CRL on 127.0.0.1 THEN "good"; WHEN
+    the certificate is then revoked THEN "revoked" with its time, not trusted, and the
+    Vietnamese summary says so; offline with nothing embedded it is "unknown"."""
+    import json
+
+    with serve_test_pki(PKI_CONFIG, tmp_path / "pki") as own:  # revoking mutates the PKI
+        signer = Pkcs12Signer(own.pkcs12("signer"), P12_PASSWORD)
+        signed = sign_pdf(make_pdf(), signer, level="B-B", trust_roots=[own.root])
+        [before] = verify_pdf(signed, trust_roots=[own.root], allow_fetching=True)
+        assert before.intact and before.trusted and before.revocation == "good"
+        assert before.revoked_at is None and "còn hiệu lực" in before.summary_vi
+
+        [offline] = verify_pdf(signed, trust_roots=[own.root])
+        assert offline.revocation == "unknown"
+        assert "chưa kiểm tra được tình trạng thu hồi" in offline.summary_vi
+
+        own.revoke("signer")
+        [after] = verify_pdf(signed, trust_roots=[own.root], allow_fetching=True)
+    assert after.intact and not after.modified_after
+    assert after.revocation == "revoked" and not after.trusted
+    assert after.revoked_at is not None
+    assert "ĐÃ BỊ THU HỒI" in after.summary_vi and "+07:00" in after.summary_vi
+    as_json = json.loads(json.dumps(after.to_json()))
+    assert as_json["revocation"] == "revoked" and as_json["revoked_at"] == after.revoked_at
+    for key in ("field", "signer", "intact", "trusted", "timestamped", "modified_after"):
+        assert key in as_json
 
 
 def test_visible_stamp_renders_vietnamese(
@@ -300,6 +331,7 @@ def test_cli_sign_and_verify(
     assert sig["field"] and sig["signer"] == "Nguyễn Văn An"
     assert sig["intact"] is True and sig["trusted"] is True and sig["timestamped"] is True
     assert sig["modified_after"] is False and sig["level"] == "B-T"
+    assert sig["revocation"] == "unknown" and sig["revoked_at"] is None  # offline, no DSS
     assert "Nguyễn Văn An" in sig["summary_vi"] and "nguyên vẹn" in sig["summary_vi"]
     # untrusted chain (no root given): reported, exit 0 as the file is intact, and no
     # pyHanko traceback or log line on stderr
