@@ -52,6 +52,17 @@ def citizen(id_number: str, _user: User, box: Box) -> dict[str, Any]:
                     )
                 )
             )
+        link = dossier_documents_table
+        in_dossiers: dict[int, list[dict[str, Any]]] = {}
+        for row in uow.session.execute(
+            select(link.c.document_id, link.c.role, link.c.reused, d.c.code)
+            .join(d, d.c.id == link.c.dossier_id)
+            .where(link.c.document_id.in_(doc_ids))
+            .order_by(link.c.id)
+        ):
+            in_dossiers.setdefault(row.document_id, []).append(
+                {"code": row.code, "role": row.role, "reused": row.reused}
+            )
         docs = []
         for doc in uow.session.scalars(
             select(Document)
@@ -67,6 +78,13 @@ def citizen(id_number: str, _user: User, box: Box) -> dict[str, Any]:
                     "status": str(doc.status),
                     "fields": {k: v["value"] for k, v in (doc.fields or {}).items()},
                     "pdf_url": f"/api/documents/{doc.id}/pdf" if doc.pdf_sha256 else None,
+                    "signed_pdf_url": f"/api/documents/{doc.id}/signed.pdf"
+                    if doc.signed_pdf_sha256
+                    else None,
+                    "signed_at": doc.signed_at.isoformat() if doc.signed_at else None,
+                    "url": f"/documents/{doc.id}",
+                    # the dossiers it belongs to, and as what (submitted paper or result)
+                    "dossiers": in_dossiers.get(doc.id or 0, []),
                     "reusable": doc.doc_type in REUSABLE and doc.status == "done",
                 }
             )

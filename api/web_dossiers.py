@@ -34,6 +34,14 @@ def statistics_page(request: Request, user: User) -> HTMLResponse:
     return _page(request, "statistics.html", user)
 
 
+@router.get("/cong-dan")
+@router.get("/cong-dan/{id_number}")
+def citizen_page(request: Request, user: User, id_number: str = "") -> HTMLResponse:
+    """Everything the centre holds about one citizen (by the 12-digit ID): dossiers,
+    digitised documents, results. Data from GET /api/citizens/{id}, which checks the ID."""
+    return _page(request, "citizen.html", user, id_number=id_number.strip())
+
+
 @router.get("/soat-xet")
 def review_page(request: Request, user: User) -> HTMLResponse:
     """Documents the classifier was unsure about; admins retrain or roll back."""

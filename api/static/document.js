@@ -4,7 +4,7 @@
  * move the shown page or split after it; merge another document into this one.
  * The "Phân loại" panel (anyone logged in): the type the classifier gave, correcting it,
  * the extracted fields (edit inline; a field's boxes are highlighted over the page image)
- * and the history of corrections. */
+ * and the history of corrections: classify-panel.js, shared with the review page. */
 "use strict";
 
 (() => {
@@ -434,310 +434,29 @@
 
   /* ---- classification: type, fields and their place on the page, corrections ---- */
 
-  const C = hosoClassify;
-  const panel = $("classify");
-  const typeBox = $("classify-type");
-  const classifyStatus = $("classify-status");
-  const fieldsBox = $("classify-fields");
-  const correctionsBox = $("corrections");
-  let classifyKey = null; // the classification as last drawn
-  let fieldBoxes = {}; // field key -> {page, boxes: [{left, top, width, height}]} (image pixels)
-  let marked = null; // the field highlighted on the image
-  let editingField = null; // the field being edited inline
-  let classifySeq = 0;
-  imageBox.classList.add("mark-host");
+  // shared with the review page (classify-panel.js)
+  const classifyPanel = hosoClassifyPanel.create({
+    nodes: {
+      panel: $("classify"),
+      type: $("classify-type"),
+      status: $("classify-status"),
+      fields: $("classify-fields"),
+      corrections: $("corrections"),
+    },
+    imageBox,
+    currentPage: () => current,
+    goPage: go,
+    scrollTarget: view,
+    reload: load,
+  });
 
-  function renderClassify(force) {
-    if (!doc) return;
-    const fields = doc.fields || {};
-    const key = JSON.stringify([doc.status, doc.type, doc.type_confidence, doc.needs_review, fields]);
-    if (key === classifyKey && !force) return;
-    classifyKey = key;
-    panel.hidden = !doc.type && !Object.keys(fields).length && doc.status !== "done";
-    if (panel.hidden) return;
-    renderType();
-    renderFields();
-    loadClassifyDetails();
+  function renderClassify() {
+    if (doc) classifyPanel.render(doc);
   }
 
-  function renderType() {
-    const confidence = C.percent(doc.type_confidence);
-    const select = el("select", { id: "type-select", name: "type" });
-    C.typeOptions(select, doc.type, doc.type ? null : "— Chọn loại giấy tờ —");
-    const save = el("button", { type: "submit", class: "secondary", id: "type-save", text: "Lưu loại giấy tờ" });
-    const form = el(
-      "form",
-      { class: "type-form", id: "type-form" },
-      el("label", {}, el("span", { text: "Sửa loại giấy tờ" }), select),
-      save,
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (!select.value || select.value === doc.type) {
-        clear(classifyStatus).append(message("notice", "Hãy chọn loại giấy tờ khác với loại hiện tại."));
-        return;
-      }
-      save.disabled = true;
-      const label = C.typeLabel(select.value);
-      try {
-        await hoso.api(`/api/documents/${id}/type`, {
-          method: "POST",
-          headers: { Accept: "application/json", "Content-Type": "application/json" },
-          body: JSON.stringify({ type: select.value }),
-        });
-        clear(classifyStatus).append(message("success", `Đã sửa loại giấy tờ thành “${label}”.`));
-        await load();
-        renderClassify(true);
-      } catch (e) {
-        clear(classifyStatus).append(message("error", `Không sửa được loại giấy tờ: ${e.message}`));
-      } finally {
-        save.disabled = false;
-      }
-    });
-    clear(typeBox).append(
-      el(
-        "p",
-        { class: "type-line" },
-        el("span", {}, "Loại giấy tờ: ", el("span", { class: "type-name", id: "doc-type", text: C.typeLabel(doc.type) })),
-        confidence ? el("span", { id: "type-confidence", class: "muted", text: `Độ tin cậy ${confidence}` }) : null,
-        doc.needs_review ? el("span", { class: "badge review", id: "needs-review", text: "Cần soát xét" }) : null,
-      ),
-      form,
-    );
-  }
-
-  const FIELD_ORDER = Object.keys(C.FIELDS);
-
-  function fieldKeys() {
-    const order = (k) => (FIELD_ORDER.includes(k) ? FIELD_ORDER.indexOf(k) : FIELD_ORDER.length);
-    return Object.keys(doc.fields || {}).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
-  }
-
-  function renderFields() {
-    const fields = doc.fields || {};
-    const keys = fieldKeys();
-    clear(fieldsBox);
-    if (!keys.length) {
-      fieldsBox.append(el("p", { class: "muted", text: "Chưa trích xuất được trường thông tin nào." }));
-      return;
-    }
-    const body = el("tbody");
-    for (const key of keys) {
-      const f = fields[key] || {};
-      const label = C.fieldLabel(key);
-      const where = fieldBoxes[key];
-      const locate = el("button", {
-        type: "button",
-        class: "field-locate",
-        text: label,
-        title: "Xem vị trí trên ảnh quét",
-        attrs: { "aria-pressed": marked === key ? "true" : "false", "data-field": key },
-        on: { click: () => locateField(key) },
-      });
-      let valueCell;
-      if (editingField === key) {
-        const input = el("input", {
-          type: "text",
-          id: `field-input-${key}`,
-          value: f.value === null || f.value === undefined ? "" : String(f.value),
-          maxLength: 500,
-          attrs: { "aria-label": `Giá trị mới: ${label}` },
-        });
-        const form = el(
-          "form",
-          { class: "field-edit" },
-          input,
-          el("button", { type: "submit", class: "primary small", text: "Lưu" }),
-          el("button", {
-            type: "button",
-            class: "secondary small",
-            text: "Hủy",
-            on: {
-              click: () => {
-                editingField = null;
-                renderFields();
-              },
-            },
-          }),
-        );
-        form.addEventListener("submit", (event) => {
-          event.preventDefault();
-          saveField(key, input.value, form);
-        });
-        valueCell = el("td", {}, form);
-        setTimeout(() => input.focus(), 0);
-      } else {
-        valueCell = el(
-          "td",
-          {},
-          el("span", { class: "field-value", text: f.value === null || f.value === undefined ? "" : String(f.value) }),
-          f.corrected ? [" ", el("span", { class: "badge corrected", text: "đã sửa" })] : null,
-        );
-      }
-      body.append(
-        el(
-          "tr",
-          { class: marked === key ? "chosen" : "", attrs: { "data-field": key } },
-          el("th", { scope: "row" }, locate, where && where.page ? el("span", { class: "muted", text: ` (trang ${where.page})` }) : null),
-          valueCell,
-          el("td", { class: "num", text: C.percent(f.confidence) || "—" }),
-          el(
-            "td",
-            {},
-            editingField === key
-              ? null
-              : el("button", {
-                  type: "button",
-                  class: "secondary small",
-                  text: "Sửa",
-                  attrs: { "aria-label": `Sửa ${label}`, "data-edit": key },
-                  on: {
-                    click: () => {
-                      editingField = key;
-                      renderFields();
-                    },
-                  },
-                }),
-          ),
-        ),
-      );
-    }
-    fieldsBox.append(
-      el(
-        "table",
-        { class: "classify-table", id: "fields-table" },
-        el(
-          "thead",
-          {},
-          el("tr", {}, el("th", { text: "Trường" }), el("th", { text: "Giá trị" }), el("th", { text: "Độ tin cậy" }), el("th", { text: "" })),
-        ),
-        body,
-      ),
-    );
-  }
-
-  async function saveField(key, value, form) {
-    for (const b of form.querySelectorAll("button")) b.disabled = true;
-    try {
-      await hoso.api(`/api/documents/${id}/fields`, {
-        method: "POST",
-        headers: { Accept: "application/json", "Content-Type": "application/json" },
-        body: JSON.stringify({ key, value }),
-      });
-      editingField = null;
-      clear(classifyStatus).append(message("success", `Đã lưu “${C.fieldLabel(key)}”.`));
-      await load();
-      renderClassify(true);
-      const again = fieldsBox.querySelector(`button[data-edit="${CSS.escape(key)}"]`);
-      if (again) again.focus();
-    } catch (e) {
-      for (const b of form.querySelectorAll("button")) b.disabled = false;
-      clear(classifyStatus).append(message("error", `Không lưu được: ${e.message}`));
-    }
-  }
-
-  /** The fields' boxes on the page images, and the corrections made so far. */
-  async function loadClassifyDetails() {
-    const mine = ++classifySeq;
-    const [boxes, history] = await Promise.all([
-      hoso.api(`/api/documents/${id}/fields`).catch(() => null),
-      hoso.api(`/api/documents/${id}/corrections`).catch((e) => e),
-    ]);
-    if (mine !== classifySeq || !doc) return;
-    if (boxes && boxes.fields) {
-      fieldBoxes = {};
-      for (const [key, f] of Object.entries(boxes.fields)) {
-        fieldBoxes[key] = { page: Number(f.page) || null, boxes: f.boxes || [] };
-      }
-      if (editingField === null) renderFields();
-      drawMarks();
-    }
-    renderCorrections(history);
-  }
-
-  function renderCorrections(history) {
-    clear(correctionsBox);
-    if (history instanceof Error) {
-      correctionsBox.append(message("error", `Không tải được lịch sử sửa: ${history.message}`));
-      return;
-    }
-    if (!history.length) {
-      correctionsBox.append(el("p", { class: "muted", text: "Chưa có lần sửa nào." }));
-      return;
-    }
-    const list = el("ul", { class: "corrections", id: "corrections-list" });
-    for (const c of history) {
-      const isType = c.kind === "type";
-      const show = (v) => (isType ? C.typeLabel(v) : v === null || v === undefined || v === "" ? "(trống)" : String(v));
-      list.append(
-        el(
-          "li",
-          {},
-          el("time", { attrs: { datetime: c.at }, text: hoso.formatDate(c.at) }),
-          " — ",
-          isType ? "Loại giấy tờ" : `Trường “${C.fieldLabel(c.key)}”`,
-          ": ",
-          el("del", { text: show(c.old) }),
-          " → ",
-          el("ins", { text: show(c.new) }),
-          c.user_id !== null && c.user_id !== undefined ? el("span", { class: "muted", text: ` (tài khoản số ${c.user_id})` }) : null,
-        ),
-      );
-    }
-    correctionsBox.append(list);
-  }
-
-  function locateField(key) {
-    marked = marked === key ? null : key;
-    for (const b of fieldsBox.querySelectorAll("button.field-locate")) {
-      const on = b.dataset.field === marked;
-      b.setAttribute("aria-pressed", on ? "true" : "false");
-      b.closest("tr").classList.toggle("chosen", on);
-    }
-    clear(classifyStatus);
-    if (!marked) {
-      drawMarks();
-      return;
-    }
-    const where = fieldBoxes[marked];
-    if (!where || !where.page || !where.boxes.length) {
-      classifyStatus.append(
-        message("notice", `Không xác định được vị trí của “${C.fieldLabel(marked)}” trên ảnh quét.`),
-      );
-      drawMarks();
-      return;
-    }
-    if (where.page !== current) go(where.page); // the image loads, then drawMarks()
-    else drawMarks();
-    view.scrollIntoView({ block: "start", behavior: "smooth" });
-  }
-
-  /** Boxes over the shown image, scaled from image pixels to its displayed size. */
   function drawMarks() {
-    for (const m of imageBox.querySelectorAll(".field-mark")) m.remove();
-    if (!marked) return;
-    const where = fieldBoxes[marked];
-    const img = $("page-image");
-    if (!where || where.page !== current || !img || !img.complete || !img.naturalWidth) return;
-    const sx = img.clientWidth / img.naturalWidth;
-    const sy = img.clientHeight / img.naturalHeight;
-    const host = imageBox.getBoundingClientRect();
-    const pic = img.getBoundingClientRect();
-    const ox = pic.left - host.left - imageBox.clientLeft;
-    const oy = pic.top - host.top - imageBox.clientTop;
-    for (const b of where.boxes) {
-      const mark = el("div", { class: "field-mark", attrs: { "aria-hidden": "true", "data-field": marked } });
-      Object.assign(mark.style, {
-        left: `${ox + b.left * sx - 3}px`,
-        top: `${oy + b.top * sy - 3}px`,
-        width: `${b.width * sx + 6}px`,
-        height: `${b.height * sy + 6}px`,
-      });
-      imageBox.append(mark);
-    }
+    classifyPanel.drawMarks();
   }
-
-  window.addEventListener("resize", drawMarks);
 
   window.addEventListener("hashchange", () => {
     const n = wantedPage();

@@ -1,7 +1,9 @@
 /* Classification helpers shared by the search, document, reception and review pages
  * (hosoClassify: Vietnamese labels of document types and fields), and the review page
- * itself (/soat-xet): documents the classifier was unsure about; for admins, retrain the
- * classifier from the clerks' corrections or roll it back. */
+ * itself (/soat-xet): the queue of documents the classifier was unsure about; the chosen
+ * one's page image with its fields highlighted beside the type and field correction form
+ * (classify-panel.js, shared with the document page); saving the type opens the next
+ * document. For admins, retrain the classifier from the corrections or roll it back. */
 "use strict";
 
 const hosoClassify = (() => {
@@ -71,6 +73,42 @@ const hosoClassify = (() => {
   const list = $("review-list");
   const status = $("review-status");
   const isAdmin = root.dataset.role === "admin";
+  const work = $("review-work");
+  const workTitle = $("work-title");
+  const workLinks = $("work-links");
+  const workMessage = $("work-message");
+  const imageBox = $("page-image-box");
+  const pageTitle = $("work-page-title");
+  const prev = $("work-prev");
+  const next = $("work-next");
+
+  let queue = []; // the rows of GET /api/review, oldest first
+  let doc = null; // the document being reviewed (GET /api/documents/{id})
+  let page = null; // the page number shown
+  let openSeq = 0;
+  let pendingNote = null; // what was saved, said above the next document once it opens
+
+  const panel = hosoClassifyPanel.create({
+    nodes: {
+      panel: $("classify"),
+      type: $("classify-type"),
+      status: $("classify-status"),
+      fields: $("classify-fields"),
+      corrections: $("corrections"),
+    },
+    imageBox,
+    currentPage: () => page,
+    goPage: showPage,
+    scrollTarget: imageBox,
+    showAll: true,
+    reload: reloadDoc,
+    onTypeSaved: (_type, said) => advance(said),
+  });
+
+  function wanted() {
+    const m = /^#tai-lieu-(\d+)$/.exec(location.hash);
+    return m ? Number(m[1]) : null;
+  }
 
   async function loadQueue() {
     clear(status).append(el("p", { class: "muted", text: "Đang tải…" }));
@@ -79,21 +117,39 @@ const hosoClassify = (() => {
       rows = await api("/api/review");
     } catch (e) {
       clear(status).append(message("error", `Không tải được danh sách cần soát xét: ${e.message}`));
-      return;
+      return false;
     }
+    queue = rows;
+    renderQueue();
+    return true;
+  }
+
+  function renderQueue() {
     clear(status);
     clear(list);
-    if (!rows.length) {
+    if (!queue.length) {
       status.append(message("success", "Không có tài liệu nào cần soát xét."));
       return;
     }
-    status.append(el("p", { class: "summary", text: `${rows.length} tài liệu cần soát xét (cũ nhất trước).` }));
+    status.append(el("p", { class: "summary", text: `${queue.length} tài liệu cần soát xét (cũ nhất trước).` }));
     const body = el("tbody");
-    for (const r of rows) {
+    for (const r of queue) {
+      const chosen = doc && doc.id === r.id;
       body.append(
         el(
           "tr",
-          { attrs: { "data-document": r.id } },
+          { attrs: { "data-document": r.id, "aria-current": chosen ? "true" : "false" } },
+          el(
+            "td",
+            {},
+            el("button", {
+              type: "button",
+              class: chosen ? "primary small" : "secondary small",
+              text: "Soát xét",
+              attrs: { "aria-label": `Soát xét tài liệu số ${r.id}`, "data-open": r.id },
+              on: { click: () => choose(r.id) },
+            }),
+          ),
           el("td", {}, el("a", { href: r.url, text: `Tài liệu số ${r.id}` })),
           el("td", { text: C.typeLabel(r.type) }),
           el("td", { class: "num", text: C.percent(r.type_confidence) || "—" }),
@@ -103,23 +159,150 @@ const hosoClassify = (() => {
     }
     list.append(
       el(
-        "table",
-        { class: "classify-table" },
+        "div",
+        { class: "table-wrap" },
         el(
-          "thead",
-          {},
+          "table",
+          { class: "classify-table review-table", id: "review-table" },
           el(
-            "tr",
+            "thead",
             {},
-            el("th", { text: "Tài liệu" }),
-            el("th", { text: "Loại dự đoán" }),
-            el("th", { text: "Độ tin cậy" }),
-            el("th", { text: "Lô quét" }),
+            el(
+              "tr",
+              {},
+              el("th", { text: "" }),
+              el("th", { text: "Tài liệu" }),
+              el("th", { text: "Loại dự đoán" }),
+              el("th", { text: "Độ tin cậy" }),
+              el("th", { text: "Lô quét" }),
+            ),
           ),
+          body,
         ),
-        body,
       ),
     );
+  }
+
+  /** Open a document of the queue (the URL remembers it: #tai-lieu-N). */
+  function choose(id) {
+    if (location.hash === `#tai-lieu-${id}`) open(id);
+    else location.hash = `tai-lieu-${id}`;
+  }
+
+  async function open(id) {
+    const mine = ++openSeq;
+    clear(workMessage);
+    let fresh;
+    try {
+      fresh = await api(`/api/documents/${id}`);
+    } catch (e) {
+      if (mine !== openSeq) return;
+      work.hidden = false;
+      clear(workMessage).append(message("error", `Không mở được tài liệu số ${id}: ${e.message}`));
+      return;
+    }
+    if (mine !== openSeq) return;
+    const changed = !doc || doc.id !== fresh.id;
+    doc = fresh;
+    work.hidden = false;
+    workTitle.textContent = `Tài liệu số ${doc.id}: ${doc.source}`;
+    clear(workLinks).append(
+      el("a", { href: `/documents/${doc.id}`, text: "Mở trang tài liệu" }),
+      doc.pdf_url ? el("a", { href: doc.pdf_url, target: "_blank", rel: "noopener", text: "PDF tìm kiếm được" }) : null,
+    );
+    if (!doc.needs_review) {
+      workMessage.append(message("info", "Tài liệu này đã được soát xét; vẫn có thể sửa loại và các trường."));
+    }
+    renderQueue();
+    if (changed) {
+      clear($("classify-status"));
+      if (pendingNote) $("classify-status").append(pendingNote);
+      pendingNote = null;
+      const first = doc.page_list.find((p) => p.image_url);
+      showPage(first ? first.number : doc.page_list.length ? doc.page_list[0].number : null);
+    }
+    panel.render(doc, changed);
+  }
+
+  async function reloadDoc() {
+    if (!doc) return;
+    const fresh = await api(`/api/documents/${doc.id}`);
+    doc = fresh;
+    panel.render(doc);
+  }
+
+  function showPage(n) {
+    const p = doc ? doc.page_list.find((x) => x.number === n) : null;
+    clear(imageBox);
+    page = p ? n : null;
+    const i = p ? doc.page_list.indexOf(p) : -1;
+    prev.disabled = i <= 0;
+    next.disabled = i < 0 || i >= doc.page_list.length - 1;
+    prev.hidden = next.hidden = !doc || doc.page_list.length < 2;
+    if (!p) {
+      pageTitle.textContent = "Ảnh quét";
+      imageBox.append(el("p", { class: "muted", text: "Tài liệu chưa có ảnh trang." }));
+      return;
+    }
+    pageTitle.textContent = `Ảnh quét trang ${n} / ${doc.page_list.length}`;
+    if (!p.image_url) {
+      imageBox.append(el("p", { class: "muted", text: "Chưa có ảnh trang này." }));
+      return;
+    }
+    imageBox.append(
+      el("img", {
+        id: "page-image",
+        src: p.image_url,
+        alt: `Ảnh quét trang ${n} của ${doc.source}`,
+        on: { load: () => panel.drawMarks() },
+      }),
+    );
+  }
+
+  function step(delta) {
+    if (!doc) return;
+    const i = doc.page_list.findIndex((x) => x.number === page);
+    const target = doc.page_list[i + delta];
+    if (target) {
+      showPage(target.number);
+      panel.drawMarks();
+    }
+  }
+
+  /** After saving the type (the document leaves the queue) or skipping: the next one. */
+  async function advance(said) {
+    const left = doc ? doc.id : null;
+    const before = queue.map((r) => r.id);
+    if (!(await loadQueue())) return;
+    const after = before.slice(before.indexOf(left) + 1);
+    const target =
+      queue.find((r) => r.id !== left && after.includes(r.id)) || queue.find((r) => r.id !== left);
+    const note = said ? [said, " "] : [];
+    if (!target) {
+      doc = null;
+      work.hidden = true;
+      renderQueue();
+      clear(status).append(message("success", [...note, "Không còn tài liệu nào cần soát xét."]));
+      history.replaceState(null, "", location.pathname + location.search);
+      return;
+    }
+    if (said) pendingNote = message("success", [said, ` Tiếp theo: tài liệu số ${target.id}.`]);
+    choose(target.id);
+  }
+
+  prev.addEventListener("click", () => step(-1));
+  next.addEventListener("click", () => step(1));
+  $("skip").addEventListener("click", () => advance(""));
+  window.addEventListener("hashchange", () => {
+    const id = wanted();
+    if (id !== null) open(id);
+  });
+
+  async function start() {
+    if (!(await loadQueue())) return;
+    const id = wanted();
+    if (id !== null) open(id);
+    else if (queue.length) choose(queue[0].id);
   }
 
   async function loadVersion() {
@@ -165,5 +348,5 @@ const hosoClassify = (() => {
     );
   }
   loadVersion();
-  loadQueue();
+  start();
 })();
