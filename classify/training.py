@@ -98,14 +98,17 @@ def _generated(
 
 
 def _training_templates() -> dict[str, list[tuple[str, object]]]:
-    from synth import templates_civil, templates_land, templates_typed
+    """Type code -> (name, template), at least two templates per type: synth's page
+    templates, ``templates_typed`` and the second wordings of ``templates_typed2``."""
+    from synth import templates_civil, templates_land, templates_typed, templates_typed2
 
     table: dict[str, list[tuple[str, object]]] = {}
     for kind, make in {**templates_civil.TEMPLATES, **templates_land.TEMPLATES}.items():
         table.setdefault(SYNTH_KINDS[kind], []).append((f"synth.{kind}", make))
-    for code, makers in templates_typed.TEMPLATES.items():
-        for typed in makers:
-            table.setdefault(code, []).append((f"typed.{typed.__name__}", typed))
+    for prefix, module in (("typed", templates_typed), ("typed2", templates_typed2)):
+        for code, makers in module.TEMPLATES.items():
+            for typed in makers:
+                table.setdefault(code, []).append((f"{prefix}.{typed.__name__}", typed))
     return table
 
 
@@ -119,7 +122,8 @@ def _holdout_templates() -> dict[str, list[tuple[str, object]]]:
 
 
 def training_set(n_per_type: int = 60, seed: int = 0, noise: float = 1.0) -> list[LabelledText]:
-    """Noisy texts from the training templates (synth's pages plus ``templates_typed``)."""
+    """Noisy texts from the training templates (synth's pages, ``templates_typed`` and
+    ``templates_typed2``); the types' templates take turns."""
     return list(_generated(_training_templates(), n_per_type, f"train:{seed}", noise))
 
 

@@ -25,7 +25,7 @@ from classify import (
 from classify.evaluate import field_scores, reliability
 from classify.fields import cccd_matches_birth
 from classify.rules import match_title
-from classify.training import LabelledText, holdout_set, training_set
+from classify.training import LabelledText, _training_templates, holdout_set, training_set
 from classify.types import codes
 
 N_TRAIN = 50
@@ -46,6 +46,21 @@ def test_holdout_templates_are_never_used_for_training() -> None:
     assert names and not any(n.startswith("holdout.") for n in names)
     assert {x.type for x in training_set(1)} == set(codes())
     assert {x.template.split(".")[0] for x in holdout_set(1)} == {"holdout"}
+
+
+def test_every_type_is_trained_from_at_least_two_templates() -> None:
+    """The issue: do not rely on one template per type. The second wordings are other
+    functions than the hold-out ones, and the types' templates take turns."""
+    from synth import templates_holdout
+
+    names: dict[str, set[str]] = {}
+    for x in training_set(4):
+        names.setdefault(x.type, set()).add(x.template)
+    assert set(names) == set(codes())
+    assert all(len(n) >= 2 for n in names.values()), names
+    held = {f for makers in templates_holdout.TEMPLATES.values() for f in makers}
+    table = _training_templates()
+    assert not any(make in held for makers in table.values() for _, make in makers)
 
 
 def test_type_accuracy_on_holdout_is_at_least_97_percent(
