@@ -49,8 +49,28 @@ const hosoClassify = (() => {
     return `${Math.round(Number(x) * 100)}%`;
   }
 
+  /* Types an admin added (GET /api/document-types) join the built-in labels once they
+   * arrive; type lists already built are rebuilt then, keeping their choice. Plain fetch:
+   * these helpers also load on pages where a 401 must not send anyone to the login. */
+  const built = new Map(); // select → its blank label
+  const ready = fetch("/api/document-types", {
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
+  })
+    .then((r) => (r.ok ? r.json() : []))
+    .then((types) => {
+      for (const t of types) if (t && t.code && t.label) TYPES[t.code] = t.label;
+      for (const [select, blank] of built) fill(select, select.value, blank);
+    })
+    .catch(() => {});
+
   /** <option>s for a type <select>, the chosen one selected (kept when unknown). */
   function typeOptions(select, chosen, blank) {
+    built.set(select, blank);
+    fill(select, chosen, blank);
+  }
+
+  function fill(select, chosen, blank) {
     const { el, clear } = hoso;
     clear(select);
     if (blank) select.append(el("option", { value: "", text: blank }));
@@ -61,7 +81,7 @@ const hosoClassify = (() => {
     select.value = chosen || "";
   }
 
-  return { TYPES, FIELDS, typeLabel, fieldLabel, percent, typeOptions };
+  return { TYPES, FIELDS, typeLabel, fieldLabel, percent, typeOptions, ready };
 })();
 
 (() => {

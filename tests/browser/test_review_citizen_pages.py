@@ -203,3 +203,19 @@ def test_review_queue_image_beside_form(
     )
     expect(page.locator("#review-work")).to_be_hidden()
     page.context.close()
+
+
+def test_admin_added_type_is_offered_by_its_name(
+    browser: Browser, live_server: LiveServer, screens: Path
+):
+    """GIVEN an admin adds a document type WHEN staff open a page listing types THEN the new
+    type is offered under its Vietnamese name, not its code."""
+    with live_server.client("admin") as c:
+        created = c.post(
+            "/api/document-types",
+            json={"code": "bien_ban_hop_thon", "label": "Biên bản họp thôn"},
+        )
+        assert created.status_code == 201, created.text
+    page = login(browser, live_server, "staff", "/search")
+    option = page.locator("#doc_type option[value='bien_ban_hop_thon']")
+    expect(option).to_have_text("Biên bản họp thôn")
