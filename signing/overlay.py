@@ -8,14 +8,14 @@ covers it, so the QR cannot be swapped afterwards without breaking the signature
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 
 import pikepdf
-from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.pdfgen import canvas
 
 from forms.fonts import register
-from forms.layout import qr_code
 from signing.errors import NotSignable
 
 QR_SIZE = 62.0  # points (≈ 22 mm): reads reliably from a phone at arm's length
@@ -91,14 +91,44 @@ def add_verification_qr(data: bytes, url: str) -> bytes:
     return out.getvalue()
 
 
+def qr_modules(url: str) -> list[list[bool]]:
+    """The QR code of ``url`` (level M, as :func:`forms.layout.qr_code`) as rows of dark
+    modules, top row first."""
+    widget = QrCodeWidget(url, barLevel="M")
+    widget.qr.make()
+    return [[bool(m) for m in row] for row in widget.qr.modules]
+
+
+def qr_path(url: str, x: float, y: float, size: float, border: int = 4) -> str:
+    """PDF path operators filling the QR's dark modules in a ``size`` square at (x, y),
+    the standard 4-module quiet zone inside it: one rectangle per horizontal run of dark
+    modules and a single fill, instead of one drawing object per run."""
+    rows = qr_modules(url)
+    count = len(rows)
+    module = size / (count + 2 * border)
+    ops = ["q 0 g"]
+    for r, row in enumerate(rows):
+        top = y + size - (r + border + 1) * module
+        c = 0
+        for dark, run in itertools.groupby(row):
+            n = len(list(run))
+            if dark:
+                ops.append(
+                    f"{x + (c + border) * module:.3f} {top:.3f} {n * module:.3f} {module:.3f} re"
+                )
+            c += n
+    ops.append("f Q")
+    return "\n".join(ops)
+
+
 def _qr_page(url: str, width: float, height: float, size: float) -> bytes:
     font = register()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(width, height))
+    c = canvas.Canvas(buf, pagesize=(width, height), pageCompression=1)
     margin = min(MARGIN, width * 0.03)
     text_size = max(4.0, min(6.5, size / 9))
     y = margin + text_size * 2 + 2
-    renderPDF.draw(qr_code(url, size), c, margin, y)
+    c.addLiteral(qr_path(url, margin, y, size))
     c.setFont(font, text_size)
     c.drawString(margin + 2, margin + text_size + 1, "Xác thực văn bản tại:")
     c.drawString(margin + 2, margin, url)
