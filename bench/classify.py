@@ -1,7 +1,9 @@
 """Document-type accuracy, field precision/recall and cost of ``classify`` vs OCR.
 
 The classifier is trained on generated training texts (``SyntheticSource``: synth's page
-templates + ``synth.templates_typed``, OCR-like noise) and evaluated on a HOLD-OUT set made
+templates + ``synth.templates_typed`` + ``synth.templates_typed2``, at least two templates
+per type, OCR-like noise; its type confidence calibrated by a temperature fitted on
+leave-one-template-out predictions) and evaluated on a HOLD-OUT set made
 only with ``synth.templates_holdout`` (other wording and layout, never used for training).
 
 Default (scanned pages): each hold-out document is rendered on an A4 page in a drawn font
@@ -180,6 +182,17 @@ def understand(
 
 
 # -- reporting ----------------------------------------------------------------------------
+def calibration_line(model: TrainedModel) -> str:
+    info = model.calibration
+    if not info:
+        return f"type confidence not calibrated (temperature {model.temperature})"
+    return (
+        f"type confidence calibrated: temperature {model.temperature:.3f}, fitted on "
+        f"{info['held_out']:.0f} leave-one-template-out predictions (their accuracy "
+        f"{info['held_out_accuracy']:.1%}; NLL {info['nll_before']} -> {info['nll_after']})"
+    )
+
+
 @dataclass(frozen=True)
 class Scores:
     accuracy: float
@@ -302,6 +315,7 @@ def run_scanned(args: argparse.Namespace) -> int:
     train_s = time.perf_counter() - t0
     docs = holdout_documents(args.per_type, seed=args.seed)
     print(f"model {model.version}: {model.n_examples} training texts, trained in {train_s:.1f} s")
+    print(calibration_line(model))
     print(
         f"hold-out: {len(docs)} documents ({args.per_type} per type, "
         f"{len({d.template for d in docs})} templates never used in training), rendered, "
@@ -392,6 +406,8 @@ def run_scanned(args: argparse.Namespace) -> int:
                 "share_of_ocr_cpu": round(share, 5),
                 "share_of_ocr_wall": round(share_wall, 5),
                 "train_texts": model.n_examples,
+                "temperature": model.temperature,
+                "calibration": model.calibration,
                 "model_version": model.version,
                 "machine": machine(),
             },
@@ -448,6 +464,7 @@ def run_text(args: argparse.Namespace) -> int:
     share = per_page / ocr_s
 
     print(f"model {model.version}: {model.n_examples} training texts, trained in {train_s:.1f} s")
+    print(calibration_line(model))
     print(f"hold-out: {len(data)} texts ({args.holdout} per type), noise scale {args.noise}\n")
     print_scores(s, truth, model)
     print(
@@ -465,6 +482,8 @@ def run_text(args: argparse.Namespace) -> int:
                 "ocr_source": ocr_source,
                 "share_of_ocr": round(share, 5),
                 "train_texts": model.n_examples,
+                "temperature": model.temperature,
+                "calibration": model.calibration,
                 "holdout_texts": len(data),
                 "noise": args.noise,
                 "model_version": model.version,

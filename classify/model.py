@@ -4,6 +4,13 @@
 A trained model serialises to bytes (a JSON header line, then a joblib payload) so the
 product can keep versions in the object store and roll back.  Only load bytes that this
 product wrote: the payload is a pickle.
+
+Calibration: the logistic regression's probabilities are under-confident on unseen
+wordings.  Training fits one temperature ``T`` (probabilities ``softmax(logits / T)``) on
+leave-one-template-out predictions: each type's generated templates are split in two
+folds, a model trained without one fold predicts it, and ``T`` minimises the negative
+log-likelihood of those predictions.  It is applied before the title rules' combination.
+Format 2 stores ``T``; format 1 models (no calibration) still load, with ``T = 1``.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from datetime import UTC, datetime
 import joblib
 import numpy as np
 import sklearn
+from scipy.optimize import minimize_scalar
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -28,7 +36,9 @@ from classify.training import Example, ExampleSource
 from classify.types import DEFAULT_TYPES, DocumentType
 
 MAGIC = b"HOSO-CLASSIFY"
-FORMAT = 1
+FORMAT = 2
+#: Formats this version reads (1: before calibration, read with temperature 1).
+READABLE = (1, 2)
 
 
 class ClassifyError(Exception):
@@ -55,6 +65,8 @@ class ClassifierSettings:
     """The model overrides a disagreeing title rule only above this probability."""
     c: float = 20.0
     """Inverse regularisation of the logistic regression."""
+    calibrate: bool = True
+    """Fit the temperature on leave-one-template-out predictions (two more fits)."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +136,9 @@ def build_pipeline(c: float) -> Pipeline:
 
 
 def training_hash(examples: Sequence[Example], settings: ClassifierSettings) -> str:
-    h = hashlib.sha256(f"format={FORMAT};c={settings.c}\n".encode())
-    for ex in sorted(examples, key=lambda e: (e.type, e.weight, e.text)):
-        h.update(f"{ex.type}\t{ex.weight!r}\t".encode())
+    h = hashlib.sha256(f"format={FORMAT};c={settings.c};calibrate={settings.calibrate}\n".encode())
+    for ex in sorted(examples, key=lambda e: (e.type, e.weight, e.group, e.text)):
+        h.update(f"{ex.type}\t{ex.weight!r}\t{ex.group}\t".encode())
         h.update(nfc(ex.text).encode())
         h.update(b"\x00")
     return h.hexdigest()
@@ -141,15 +153,25 @@ class TrainedModel:
     created_at: str
     n_examples: int
     settings: ClassifierSettings = field(default_factory=ClassifierSettings)
+    temperature: float = 1.0
+    """Calibration: probabilities are ``softmax(logits / temperature)``; 1 = as fitted."""
+    calibration: dict[str, float] = field(default_factory=dict)
+    """How the temperature was fitted (held-out predictions, their accuracy, NLL)."""
 
     @property
     def classes(self) -> list[str]:
         return [str(c) for c in self.pipeline.classes_]
 
+    def proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities of the statistical model, one row per text."""
+        if self.temperature == 1.0:
+            return np.asarray(self.pipeline.predict_proba(list(texts)))
+        return _softmax(_logits(self.pipeline, texts) / self.temperature)
+
     # -- the two halves, each usable alone --------------------------------------------
     def model_proba(self, text: str) -> dict[str, float]:
-        """The statistical model's probabilities per type (no rules)."""
-        probs = self.pipeline.predict_proba([text])[0]
+        """The statistical model's (calibrated) probabilities per type (no rules)."""
+        probs = self.proba([text])[0]
         return {c: float(p) for c, p in zip(self.classes, probs, strict=True)}
 
     def rule_type(self, text: str) -> str | None:
@@ -167,7 +189,7 @@ class TrainedModel:
         limit = self.settings.threshold if threshold is None else threshold
         classes = self.classes
         out = []
-        for text, probs in zip(texts, self.pipeline.predict_proba(list(texts)), strict=True):
+        for text, probs in zip(texts, self.proba(texts), strict=True):
             scores = {c: float(p) for c, p in zip(classes, probs, strict=True)}
             out.append(self._combine(scores, self.rule_type(text), limit))
         return out
@@ -209,6 +231,8 @@ class TrainedModel:
             "payload_sha256": hashlib.sha256(payload).hexdigest(),
             "types": [[t.code, t.label, list(t.titles)] for t in self.types],
             "settings": self.settings.__dict__,
+            "temperature": self.temperature,
+            "calibration": self.calibration,
         }
         return MAGIC + b"\n" + json.dumps(header, ensure_ascii=False).encode() + b"\n" + payload
 
@@ -219,9 +243,12 @@ class TrainedModel:
             header = json.loads(head)
         except ValueError as e:
             raise ModelFormatError("not a hoso classifier model") from e
-        if magic != MAGIC or header.get("format") != FORMAT:
-            raise ModelFormatError(f"unsupported model format {header.get('format')!r}")
-        if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
+        if magic != MAGIC or header.get("format") not in READABLE:
+            raise ModelFormatError(
+                f"unsupported model format {header.get('format')!r} (this version reads "
+                f"{', '.join(map(str, READABLE))}); retrain the classifier"
+            )
+        if hashlib.sha256(payload).hexdigest() != header.get("payload_sha256"):
             raise ModelFormatError("model payload checksum mismatch")
         pipeline = joblib.load(io.BytesIO(payload))
         return cls(
@@ -232,6 +259,8 @@ class TrainedModel:
             created_at=header["created_at"],
             n_examples=header["n_examples"],
             settings=ClassifierSettings(**header["settings"]),
+            temperature=float(header.get("temperature", 1.0)),
+            calibration=dict(header.get("calibration", {})),
         )
 
     @staticmethod
@@ -262,11 +291,9 @@ def train(
     if len({ex.type for ex in examples}) < 2:
         raise TrainingError("need examples of at least two document types")
     digest = training_hash(examples, settings)
-    pipeline = build_pipeline(settings.c)
-    pipeline.fit(
-        [ex.text for ex in examples],
-        [ex.type for ex in examples],
-        clf__sample_weight=np.array([ex.weight for ex in examples]),
+    pipeline = _fit(examples, settings)
+    temperature, calibration = (
+        fit_temperature(examples, settings) if settings.calibrate else (1.0, {})
     )
     created = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return TrainedModel(
@@ -277,4 +304,83 @@ def train(
         created_at=created,
         n_examples=len(examples),
         settings=settings,
+        temperature=temperature,
+        calibration=calibration,
     )
+
+
+def _fit(examples: Sequence[Example], settings: ClassifierSettings) -> Pipeline:
+    pipeline = build_pipeline(settings.c)
+    pipeline.fit(
+        [ex.text for ex in examples],
+        [ex.type for ex in examples],
+        clf__sample_weight=np.array([ex.weight for ex in examples]),
+    )
+    return pipeline
+
+
+def _logits(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
+    """One column per class (a binary model's single score becomes ``[0, score]``)."""
+    scores = np.asarray(pipeline.decision_function(list(texts)), dtype=np.float64)
+    return scores if scores.ndim == 2 else np.column_stack([np.zeros_like(scores), scores])
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+def template_folds(examples: Sequence[Example]) -> list[int]:
+    """Per example: the fold (0 or 1) it is held out in, or -1 (always trained on).
+
+    Each type's templates (``Example.group``) alternate between the folds, so every fold
+    model still sees every type from its other templates; a type with a single template
+    and examples without a group (corrections) are never held out."""
+    groups: dict[str, list[str]] = {}
+    for ex in examples:
+        if ex.group and ex.group not in groups.setdefault(ex.type, []):
+            groups[ex.type].append(ex.group)
+    fold = {
+        (t, g): i % 2 for t, gs in groups.items() if len(gs) >= 2 for i, g in enumerate(sorted(gs))
+    }
+    return [fold.get((ex.type, ex.group), -1) for ex in examples]
+
+
+def fit_temperature(
+    examples: Sequence[Example], settings: ClassifierSettings
+) -> tuple[float, dict[str, float]]:
+    """The temperature minimising the weighted negative log-likelihood of
+    leave-one-template-out predictions (see :func:`template_folds`); 1.0 when no type
+    has two templates."""
+    folds = template_folds(examples)
+    logits: list[np.ndarray] = []
+    truth: list[int] = []
+    weights: list[float] = []
+    for k in (0, 1):
+        train_on = [ex for ex, f in zip(examples, folds, strict=True) if f != k]
+        held = [ex for ex, f in zip(examples, folds, strict=True) if f == k]
+        if not held or len({ex.type for ex in train_on}) < 2:
+            continue
+        model = _fit(train_on, settings)
+        index = {str(c): i for i, c in enumerate(model.classes_)}
+        z = _logits(model, [ex.text for ex in held])
+        logits.extend(z)
+        truth.extend(index[ex.type] for ex in held)
+        weights.extend(ex.weight for ex in held)
+    if not logits:
+        return 1.0, {}
+    z_all, y, w = np.array(logits), np.array(truth), np.array(weights)
+
+    def nll(log_t: float) -> float:
+        p = _softmax(z_all / np.exp(log_t))
+        return float(-(w * np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1.0))).sum() / w.sum())
+
+    best = minimize_scalar(nll, bounds=(np.log(0.02), np.log(20.0)), method="bounded")
+    temperature = float(np.exp(best.x))
+    right = float((z_all.argmax(axis=1) == y).mean())
+    return round(temperature, 6), {
+        "held_out": float(len(y)),
+        "held_out_accuracy": round(right, 4),
+        "nll_before": round(nll(0.0), 4),
+        "nll_after": round(float(best.fun), 4),
+    }

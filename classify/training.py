@@ -30,11 +30,15 @@ SYNTH_KINDS = {
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled text.  Clerks' corrections usually carry a weight > 1."""
+    """One labelled text.  Clerks' corrections usually carry a weight > 1.
+
+    ``group`` names the template a generated text was made from (empty for corrections):
+    training calibrates the confidence on predictions for templates left out."""
 
     text: str
     type: str
     weight: float = 1.0
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,4 +157,4 @@ class SyntheticSource:
 
     def examples(self) -> Iterable[Example]:
         for item in training_set(self.n_per_type, self.seed, self.noise):
-            yield Example(item.text, item.type, 1.0)
+            yield Example(item.text, item.type, 1.0, item.template)

@@ -13,6 +13,7 @@ from classify import (
     Example,
     Field,
     ModelFormatError,
+    Prediction,
     StaticSource,
     SyntheticSource,
     TrainedModel,
@@ -264,3 +265,56 @@ def test_reliability_measures_calibration() -> None:
     assert buckets[0].accuracy == 0.5 and buckets[0].mean_confidence == 0.6
     assert ece == pytest.approx((2 * 0.1 + 2 * 0.05 + 0) / 5)
     assert reliability([0.8] * 10, [True] * 8 + [False] * 2)[0] == pytest.approx(0.0)
+
+
+def test_template_folds_hold_out_whole_templates() -> None:
+    from classify.model import template_folds
+
+    examples = [
+        Example("a", "can_cuoc", 1.0, "typed.id_card"),
+        Example("b", "can_cuoc", 1.0, "typed2.id_card"),
+        Example("c", "can_cuoc", 1.0, "typed.id_card"),
+        Example("d", "khac", 1.0, "typed.invitation"),  # the type's only template
+        Example("e", "khac", 5.0),  # a clerk's correction
+    ]
+    assert template_folds(examples) == [0, 1, 0, -1, -1]
+
+
+def test_confidence_is_calibrated_on_templates_left_out(
+    model: TrainedModel, holdout: list[LabelledText]
+) -> None:
+    """GIVEN the temperature fitted on leave-one-template-out predictions WHEN predicting
+    hold-out texts (other templates again) THEN the confidence is closer to the accuracy
+    than without calibration, with the same types predicted."""
+    info = model.calibration
+    assert info["held_out"] == N_TRAIN * len(codes()) and info["nll_after"] < info["nll_before"]
+    assert 0.2 < model.temperature < 1.0  # the raw model was under-confident
+    raw = train(SyntheticSource(N_TRAIN, seed=1), settings=ClassifierSettings(calibrate=False))
+    assert raw.temperature == 1.0 and raw.calibration == {}
+    texts = [x.text for x in holdout]
+    calibrated, plain = model.predict_many(texts), raw.predict_many(texts)
+    assert [p.type for p in calibrated] == [p.type for p in plain]
+
+    def ece(preds: list[Prediction]) -> float:
+        right = [p.type == x.type for p, x in zip(preds, holdout, strict=True)]
+        return reliability([p.confidence for p in preds], right)[0]
+
+    assert ece(calibrated) < 0.05 < ece(plain)
+
+
+def test_a_format_1_model_still_loads_and_a_newer_one_is_refused(model: TrainedModel) -> None:
+    import json
+
+    magic, head, payload = model.to_bytes().split(b"\n", 2)
+    header = json.loads(head)
+    old = {k: v for k, v in header.items() if k not in ("temperature", "calibration")}
+    old["format"] = 1
+    old["settings"] = {k: v for k, v in old["settings"].items() if k != "calibrate"}
+    loaded = TrainedModel.from_bytes(b"\n".join([magic, json.dumps(old).encode(), payload]))
+    assert loaded.temperature == 1.0  # uncalibrated, as it was trained
+    text = holdout_set(1, seed=5, noise=0.0)[0].text
+    raw = loaded.pipeline.predict_proba([text])[0]
+    assert list(loaded.model_proba(text).values()) == pytest.approx(raw.tolist())
+    newer = {**header, "format": 3}
+    with pytest.raises(ModelFormatError, match="format 3"):
+        TrainedModel.from_bytes(b"\n".join([magic, json.dumps(newer).encode(), payload]))
