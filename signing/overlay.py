@@ -1,22 +1,26 @@
 """What is drawn on a document before it is signed: the verification QR code and short
 URL on results, and where a digitised copy's top-left stamp goes.
 
-Drawing happens on the unsigned PDF (a full rewrite by pikepdf); the signature then
-covers it, so the QR cannot be swapped afterwards without breaking the signature.
+Drawing happens on the unsigned PDF (a rewrite by pikepdf, well under a millisecond for
+a result page); the signature then covers it, so the QR cannot be swapped afterwards
+without breaking the signature. No reportlab drawing: the QR is one content-stream path
+and the text uses the stamp font, embedded from bytes prepared once per process.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.pdfgen import canvas
 
-from forms.fonts import register
 from signing.errors import NotSignable
+from signing.stamp import stamp_font
 
 QR_SIZE = 62.0  # points (≈ 22 mm): reads reliably from a phone at arm's length
 MARGIN = 14.0
@@ -75,20 +79,157 @@ def top_left_box(
 
 
 def add_verification_qr(data: bytes, url: str) -> bytes:
-    """Draw a QR code of ``url`` with the URL under it at the bottom-left of page 1."""
+    """Draw a QR code of ``url`` with the URL under it at the bottom-left of page 1.
+
+    Added straight to the page with pikepdf: the QR as one path of filled module runs, the
+    two text lines in the stamp font (a Type 0 font whose file, widths and ToUnicode map
+    are built once per process), so the text stays selectable and searchable."""
     with _open(data) as pdf:
         if not pdf.pages:
             raise NotSignable("Tệp PDF không có trang nào.")
         page = pdf.pages[0]
         x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-        width, height = abs(x1 - x0), abs(y1 - y0)
+        x0, x1 = min(x0, x1), max(x0, x1)
+        y0, y1 = min(y0, y1), max(y0, y1)
+        width, height = x1 - x0, y1 - y0
         size = min(QR_SIZE, width * 0.2, height * 0.2)
-        overlay = _qr_page(url, width, height, size)
-        with pikepdf.open(io.BytesIO(overlay)) as over:
-            page.add_overlay(over.pages[0], pikepdf.Rectangle(x0, y0, x1, y1))
+        font = _label_font()
+        name = page.add_resource(font.embed(pdf), pikepdf.Name.Font, prefix="FHosoQR")
+        margin = min(MARGIN, width * 0.03)
+        text_size = max(4.0, min(6.5, size / 9))
+        x, y = x0 + margin, y0 + margin
+        content = "\n".join(
+            (
+                qr_path(url, x, y + text_size * 2 + 2, size),
+                "q 0 g BT",
+                f"{name} {text_size:.2f} Tf",
+                f"{x + 2:.3f} {y + text_size + 1:.3f} Td <{font.hex(LABEL)}> Tj",
+                f"0 {-(text_size + 1):.3f} Td <{font.hex(url)}> Tj",
+                "ET Q",
+            )
+        )
+        page.contents_add(b"q", prepend=True)  # the page's own drawing cannot leak into ours
+        page.contents_add(b"Q\n" + content.encode("ascii"))
         out = io.BytesIO()
         pdf.save(out)
     return out.getvalue()
+
+
+LABEL = "Xác thực văn bản tại:"
+
+
+@dataclass(frozen=True)
+class _LabelFont:
+    """The stamp font as the pieces of a PDF Type 0 font (Identity-H, CID = glyph id),
+    made once per process; :meth:`embed` adds them to one document."""
+
+    ps_name: str
+    cmap: dict[int, int]  # code point → glyph id
+    font_file: bytes  # the TrueType file, Flate-compressed
+    to_unicode: bytes  # ToUnicode CMap, Flate-compressed
+    widths: tuple[int, ...]  # advance per glyph id, in 1/1000 em
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+
+    def hex(self, text: str) -> str:
+        return "".join(f"{self.cmap.get(ord(c), 0):04X}" for c in text)
+
+    def embed(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
+        n = pikepdf.Name
+        font_file = pikepdf.Stream(pdf, b"")
+        font_file.write(self.font_file, filter=n.FlateDecode)
+        to_unicode = pikepdf.Stream(pdf, b"")
+        to_unicode.write(self.to_unicode, filter=n.FlateDecode)
+        descriptor = pikepdf.Dictionary(
+            Type=n.FontDescriptor,
+            FontName=n("/" + self.ps_name),
+            Flags=6,  # serif, symbolic (glyphs addressed by id)
+            FontBBox=pikepdf.Array(self.bbox),
+            ItalicAngle=0,
+            Ascent=self.ascent,
+            Descent=self.descent,
+            CapHeight=self.cap_height,
+            StemV=80,
+            FontFile2=pdf.make_indirect(font_file),
+        )
+        cid_font = pikepdf.Dictionary(
+            Type=n.Font,
+            Subtype=n.CIDFontType2,
+            BaseFont=n("/" + self.ps_name),
+            CIDSystemInfo=pikepdf.Dictionary(
+                Registry=pikepdf.String("Adobe"),
+                Ordering=pikepdf.String("Identity"),
+                Supplement=0,
+            ),
+            FontDescriptor=pdf.make_indirect(descriptor),
+            DW=1000,
+            W=pikepdf.Array([0, pikepdf.Array(list(self.widths))]),
+            CIDToGIDMap=n.Identity,
+        )
+        return pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=n.Font,
+                Subtype=n.Type0,
+                BaseFont=n("/" + self.ps_name),
+                Encoding=n("/Identity-H"),
+                DescendantFonts=pikepdf.Array([pdf.make_indirect(cid_font)]),
+                ToUnicode=pdf.make_indirect(to_unicode),
+            )
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def _label_font() -> _LabelFont:
+    from fontTools.ttLib import TTFont
+
+    path = stamp_font()
+    raw = Path(path).read_bytes()
+    tt = TTFont(io.BytesIO(raw))
+    cmap = tt.getBestCmap()
+    order = tt.getGlyphOrder()
+    gid = {g: i for i, g in enumerate(order)}
+    scale = 1000 / tt["head"].unitsPerEm
+    widths = tuple(round(tt["hmtx"][g][0] * scale) for g in order)
+    by_gid: dict[int, int] = {}
+    for cp, g in sorted(cmap.items(), reverse=True):  # the lowest code point wins
+        by_gid[gid[g]] = cp
+    lines = [f"<{g:04X}> <{cp:04X}>" for g, cp in sorted(by_gid.items()) if cp <= 0xFFFF]
+    chunks = [lines[i : i + 100] for i in range(0, len(lines), 100)]
+    to_unicode = "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+            "/CMapName /Adobe-Identity-UCS def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            "<0000> <FFFF>",
+            "endcodespacerange",
+            *(f"{len(c)} beginbfchar\n" + "\n".join(c) + "\nendbfchar" for c in chunks),
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
+    head, hhea, os2 = tt["head"], tt["hhea"], tt["OS/2"]
+    ps_name = "".join(
+        c for c in str(tt["name"].getDebugName(6) or "Font") if c.isalnum() or c == "-"
+    )
+    return _LabelFont(
+        ps_name=f"HOSOQR+{ps_name}",
+        cmap={cp: gid[g] for cp, g in cmap.items()},
+        font_file=zlib.compress(raw),
+        to_unicode=zlib.compress(to_unicode.encode("ascii")),
+        widths=widths,
+        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+        ascent=round(hhea.ascent * scale),
+        descent=round(hhea.descent * scale),
+        cap_height=round(getattr(os2, "sCapHeight", hhea.ascent) * scale),
+    )
 
 
 def qr_modules(url: str) -> list[list[bool]]:
@@ -119,19 +260,3 @@ def qr_path(url: str, x: float, y: float, size: float, border: int = 4) -> str:
             c += n
     ops.append("f Q")
     return "\n".join(ops)
-
-
-def _qr_page(url: str, width: float, height: float, size: float) -> bytes:
-    font = register()
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(width, height), pageCompression=1)
-    margin = min(MARGIN, width * 0.03)
-    text_size = max(4.0, min(6.5, size / 9))
-    y = margin + text_size * 2 + 2
-    c.addLiteral(qr_path(url, margin, y, size))
-    c.setFont(font, text_size)
-    c.drawString(margin + 2, margin + text_size + 1, "Xác thực văn bản tại:")
-    c.drawString(margin + 2, margin, url)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
