@@ -84,6 +84,7 @@ class Container:
             self.limits,
             classifier=self.classifier,
             drop_blank=self.settings.drop_blank_pages,
+            review_threshold=self.settings.review_threshold,
         )
 
     @cached_property

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     model_cache: Path | None = Field(
         None, description="Folder sharing the initial classifier between data directories."
     )
+    review_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Type confidence below which a document waits in the review queue "
+        "(default: the classifier's own, 0.7).",
+    )
     drop_blank_pages: bool = Field(
         False, description="Leave blank backs out of the searchable PDFs (they stay on record)."
     )

@@ -74,6 +74,7 @@ class Pipeline:
         *,
         drop_blank: bool = False,
         classifier: Callable[[], Classifier] | None = None,
+        review_threshold: float | None = None,
     ) -> None:
         self._uow = uow
         self._store = store
@@ -83,6 +84,7 @@ class Pipeline:
         self._limits = limits
         self._drop_blank = drop_blank
         self._classifier = classifier
+        self._review_threshold = review_threshold  # None: the classifier's own
 
     # -- split -----------------------------------------------------------------
     def split_source(self, source_id: int) -> list[Message]:
@@ -468,7 +470,8 @@ class Pipeline:
         if sheet_type:
             doc_type, confidence, review = sheet_type, 1.0, False
         else:
-            guess = model.predict("\n".join(text for _, text in pages[:3]))
+            head = "\n".join(text for _, text in pages[:3])
+            guess = model.predict(head, self._review_threshold)
             doc_type, confidence, review = guess.type, guess.confidence, guess.needs_review
         best: dict[str, tuple[float, dict[str, object]]] = {}
         for number, text in pages:

@@ -59,7 +59,7 @@ const hosoClassify = (() => {
   })
     .then((r) => (r.ok ? r.json() : []))
     .then((types) => {
-      for (const t of types) if (t && t.code && t.label) TYPES[t.code] = t.label;
+      for (const t of types) if (t && t.code && t.label && !(t.code in TYPES)) TYPES[t.code] = t.label;
       for (const [select, blank] of built) fill(select, select.value, blank);
     })
     .catch(() => {});
