@@ -24,7 +24,6 @@ MIN_CORRECTION = 0.1  # degrees; below this the page is left as it is (lossless)
 BLANK_STD = 12.0  # grey levels; a page with text varies far more than scanner noise
 MAX_INK = 0.35  # text covers well under a third of a page
 SIDEWAYS_RATIO = 1.0  # row/column profile sharpness below which a page looks turned 90°
-UPSIDE_DOWN_RATIO = 1.0  # ink above/below the lines' core bands below which: turned 180°
 MIN_GLYPHS = 200  # connected components needed to trust a text-size estimate
 MIN_LINES = 5  # text lines needed to tell upright from upside down by the layout
 MIN_OUTSIDE_CORE = 0.04  # share of line ink above/below the core bands needed for that
@@ -162,13 +161,6 @@ def _inner(image: Image, margin: float = 0.03) -> Image:
     h, w = image.shape[:2]
     dy, dx = int(h * margin), int(w * margin)
     return image[dy : h - dy, dx : w - dx]
-
-
-def looks_upside_down(straight: Image | Pyramid) -> bool:
-    """True when a straightened page's text seems to stand on its head (see
-    ``upright_ratio``; below 1.0)."""
-    ratio = upright_ratio(straight)
-    return ratio is not None and ratio < UPSIDE_DOWN_RATIO
 
 
 def upright_ratio(straight: Image | Pyramid) -> float | None:

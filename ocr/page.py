@@ -117,7 +117,7 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
     is_jpeg = head.startswith(b"\xff\xd8\xff")
     keep = is_jpeg or head.startswith(b"\x89PNG")  # other formats (TIFF) become PNG
     target = out_dir / ("image.jpg" if is_jpeg else "image.png")
-    page = Pyramid(_grey(original))
+    first = page = Pyramid(_grey(original))
     if options.sheets:
         sheet = classify(page)
         if sheet.kind != "page":
@@ -139,9 +139,7 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
         extra, _confidence = engine.detect_orientation(target)  # relative to ``image``
         if extra:
             turned = (turned + extra) % 360
-            image, skew, page = _straighten(
-                original, Pyramid(_grey(original)), turned, options.deskew
-            )
+            image, skew, page = _straighten(original, first, turned, options.deskew)
             _write(source, target, image, changed=True, is_jpeg=is_jpeg)
             result = _recognize(engine, target, image, page, options)
     _outputs(out_dir, result, image)

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from records.errors import NotFound
-from storage.port import CHUNK, VerifyingReader, check_key, put_stream_via, too_large, verify
+from storage.port import (
+    CHUNK,
+    VerifyingReader,
+    check_key,
+    put_bytes_via,
+    put_stream_via,
+    too_large,
+    verify,
+)
 
 
 class FilesystemWriter:
@@ -81,9 +89,7 @@ class FilesystemStore:
         return put_stream_via(self.writer(max_bytes=max_bytes), stream)
 
     def put_bytes(self, data: bytes) -> str:
-        writer = self.writer()
-        writer.write(data)
-        return writer.commit()[0]
+        return put_bytes_via(self.writer(), data)
 
     def exists(self, key: str) -> bool:
         return self.path_of(key).exists()

@@ -97,6 +97,12 @@ def put_stream_via(writer: ObjectWriter, stream: BinaryIO) -> tuple[str, int]:
     return writer.commit()
 
 
+def put_bytes_via(writer: ObjectWriter, data: bytes) -> str:
+    """``put_bytes`` in terms of a writer (adapters whose commit does the real work)."""
+    writer.write(data)
+    return writer.commit()[0]
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

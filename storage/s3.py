@@ -65,6 +65,7 @@ from storage.port import (
     StorageUnavailable,
     VerifyingReader,
     check_key,
+    put_bytes_via,
     put_stream_via,
     too_large,
     verify,
@@ -286,9 +287,7 @@ class S3Store:
         return put_stream_via(self.writer(max_bytes=max_bytes), stream)
 
     def put_bytes(self, data: bytes) -> str:
-        writer = self.writer()
-        writer.write(data)
-        return writer.commit()[0]
+        return put_bytes_via(self.writer(), data)
 
     def exists(self, key: str) -> bool:
         return self._stat(key) is not None
