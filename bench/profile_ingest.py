@@ -33,7 +33,8 @@ from bench.common import hoso_env, json_line, machine, make_pages, median, table
 # module -> functions ("Class.method" or "function") wrapped where they are defined
 TARGETS = {
     "hoso.bootstrap": ["bootstrap", "Container.migrate"],
-    "hoso.ingest_cli": ["ingest_local", "_local_result", "expand"],
+    "hoso.ingest_local": ["ingest_local", "_local_result"],
+    "hoso.ingest_common": ["expand"],
     "hoso.local": ["run_locally", "_init", "_step"],
     "ingest.upload": ["receive_file", "create_batch"],
     "ingest.progress": ["batch_progress"],

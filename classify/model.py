@@ -1,9 +1,13 @@
 """Document-type classifier: title rules + character n-gram TF-IDF and logistic regression.
 
 ``train(sources)`` -> :class:`TrainedModel`; ``model.predict(text)`` -> :class:`Prediction`.
-A trained model serialises to bytes (a JSON header line, then a joblib payload) so the
+A trained model serialises to bytes (a JSON header line, then the payload) so the
 product can keep versions in the object store and roll back.  Only load bytes that this
 product wrote: the payload is a pickle.
+
+Prediction needs no scikit-learn: a model keeps what it learnt as plain arrays
+(:class:`classify.linear.LinearTextModel`, format 3), so a worker loads it without importing
+scikit-learn; the fitted pipeline is unpickled only when asked for (``TrainedModel.pipeline``).
 
 Calibration: the logistic regression's probabilities are under-confident on unseen
 wordings.  Training fits one temperature ``T`` (probabilities ``softmax(logits / T)``) on
@@ -11,6 +15,8 @@ leave-one-template-out predictions: each type's generated templates are split in
 folds, a model trained without one fold predicts it, and ``T`` minimises the negative
 log-likelihood of those predictions.  It is applied before the title rules' combination.
 Format 2 stores ``T``; format 1 models (no calibration) still load, with ``T = 1``.
+Format 3 adds the plain-array model before the pickle; formats 1 and 2 still load (their
+pipeline is unpickled and converted, which imports scikit-learn).
 """
 
 from __future__ import annotations
@@ -21,24 +27,26 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import numpy as np
-import sklearn
-from scipy.optimize import minimize_scalar
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 
+from classify.linear import LinearTextModel, folded, head, lowered
 from classify.rules import match_title
-from classify.text import fold, nfc, squash
+from classify.text import nfc
 from classify.training import Example, ExampleSource
 from classify.types import DEFAULT_TYPES, DocumentType
 
+# scikit-learn, SciPy and joblib (~1 s to import) are imported by training and by reading
+# the pickle, never by prediction.
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
 MAGIC = b"HOSO-CLASSIFY"
-FORMAT = 2
-#: Formats this version reads (1: before calibration, read with temperature 1).
-READABLE = (1, 2)
+FORMAT = 3
+#: Formats this version reads (1: before calibration, read with temperature 1; 1 and 2:
+#: no plain-array model, made from the unpickled pipeline).
+READABLE = (1, 2, 3)
 
 
 class ClassifyError(Exception):
@@ -79,20 +87,15 @@ class Prediction:
     title: str | None = None  # type named by the title rule, if any
 
 
-def _folded(text: str) -> str:
-    return squash(fold(nfc(text)))
-
-
-def _lowered(text: str) -> str:
-    return squash(nfc(text).lower())
-
-
-def _head(text: str) -> str:
-    """The first ~300 folded characters, where titles and issuing bodies are."""
-    return _folded(text)[:300]
+# Pipelines pickled by formats 1 and 2 name these preprocessors by these names.
+_folded, _lowered, _head = folded, lowered, head
 
 
 def build_pipeline(c: float) -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     features = FeatureUnion(
         [
             (
@@ -146,7 +149,8 @@ def training_hash(examples: Sequence[Example], settings: ClassifierSettings) -> 
 
 @dataclass
 class TrainedModel:
-    pipeline: Pipeline
+    linear: LinearTextModel
+    """What prediction uses: the fitted features and weights as arrays."""
     types: tuple[DocumentType, ...]
     version: str
     training_hash: str
@@ -157,16 +161,31 @@ class TrainedModel:
     """Calibration: probabilities are ``softmax(logits / temperature)``; 1 = as fitted."""
     calibration: dict[str, float] = field(default_factory=dict)
     """How the temperature was fitted (held-out predictions, their accuracy, NLL)."""
+    fitted: Any = field(default=None, repr=False)
+    """The fitted scikit-learn pipeline, when at hand (after training); else see
+    ``pickled``."""
+    pickled: bytes | None = field(default=None, repr=False)
+    """The joblib payload the pipeline is unpickled from on first use of ``pipeline``."""
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The fitted scikit-learn pipeline (unpickled on first use: imports scikit-learn)."""
+        if self.fitted is None:
+            if self.pickled is None:
+                raise ModelFormatError("this model carries no fitted pipeline")
+            import joblib
+
+            self.fitted = joblib.load(io.BytesIO(self.pickled))
+        return self.fitted
 
     @property
     def classes(self) -> list[str]:
-        return [str(c) for c in self.pipeline.classes_]
+        return list(self.linear.classes)
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities of the statistical model, one row per text."""
-        if self.temperature == 1.0:
-            return np.asarray(self.pipeline.predict_proba(list(texts)))
-        return _softmax(_logits(self.pipeline, texts) / self.temperature)
+        """Calibrated probabilities of the statistical model, one row per text
+        (``softmax(logits / T)``; with ``T = 1`` the logistic regression's own)."""
+        return _softmax(self.linear.logits(texts) / self.temperature)
 
     # -- the two halves, each usable alone --------------------------------------------
     def model_proba(self, text: str) -> dict[str, float]:
@@ -218,9 +237,18 @@ class TrainedModel:
 
     # -- serialisation -----------------------------------------------------------------
     def to_bytes(self) -> bytes:
-        buf = io.BytesIO()
-        joblib.dump(self.pipeline, buf, compress=3)
-        payload = buf.getvalue()
+        """MAGIC, a JSON header line, then the payload: the plain-array model
+        (``linear_size`` bytes), then the joblib pickle of the fitted pipeline."""
+        if self.pickled is None:
+            import joblib
+
+            buf = io.BytesIO()
+            joblib.dump(self.pipeline, buf, compress=3)
+            self.pickled = buf.getvalue()
+        linear = self.linear.to_bytes()
+        payload = linear + self.pickled
+        import sklearn
+
         header = {
             "format": FORMAT,
             "version": self.version,
@@ -233,6 +261,7 @@ class TrainedModel:
             "settings": self.settings.__dict__,
             "temperature": self.temperature,
             "calibration": self.calibration,
+            "linear_size": len(linear),
         }
         return MAGIC + b"\n" + json.dumps(header, ensure_ascii=False).encode() + b"\n" + payload
 
@@ -250,9 +279,20 @@ class TrainedModel:
             )
         if hashlib.sha256(payload).hexdigest() != header.get("payload_sha256"):
             raise ModelFormatError("model payload checksum mismatch")
-        pipeline = joblib.load(io.BytesIO(payload))
+        fitted = None
+        if header["format"] >= 3:
+            size = int(header["linear_size"])
+            linear, pickled = LinearTextModel.from_bytes(payload[:size]), payload[size:]
+        else:  # an older model: the pipeline is all there is
+            import joblib
+
+            pickled = payload
+            fitted = joblib.load(io.BytesIO(payload))
+            linear = LinearTextModel.from_pipeline(fitted)
         return cls(
-            pipeline=pipeline,
+            linear=linear,
+            fitted=fitted,
+            pickled=pickled,
             types=tuple(DocumentType(c, lbl, tuple(ts)) for c, lbl, ts in header["types"]),
             version=header["version"],
             training_hash=header["training_hash"],
@@ -297,7 +337,8 @@ def train(
     )
     created = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return TrainedModel(
-        pipeline=pipeline,
+        linear=LinearTextModel.from_pipeline(pipeline),
+        fitted=pipeline,
         types=tuple(types),
         version=f"{created}-{digest[:12]}",
         training_hash=digest,
@@ -374,6 +415,8 @@ def fit_temperature(
     def nll(log_t: float) -> float:
         p = _softmax(z_all / np.exp(log_t))
         return float(-(w * np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1.0))).sum() / w.sum())
+
+    from scipy.optimize import minimize_scalar
 
     best = minimize_scalar(nll, bounds=(np.log(0.02), np.log(20.0)), method="bounded")
     temperature = float(np.exp(best.x))

@@ -11,6 +11,7 @@ modification time) and loads it.
 from __future__ import annotations
 
 import fcntl
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -28,17 +29,19 @@ class ModelProvider:
         self._cache = cache  # shared across data directories (tests, several sites)
         self._model: TrainedModel | None = None
         self._seen: float | None = None
+        self._loading = threading.Lock()  # a warm-up thread and a step may ask at once
 
     @property
     def _pointer(self) -> Path:
         return self._folder / "current"
 
     def __call__(self) -> TrainedModel:
-        stamp = self._pointer.stat().st_mtime if self._pointer.exists() else None
-        if self._model is None or stamp != self._seen:
-            self._model = self._load_or_train()
-            self._seen = self._pointer.stat().st_mtime
-        return self._model
+        with self._loading:
+            stamp = self._pointer.stat().st_mtime if self._pointer.exists() else None
+            if self._model is None or stamp != self._seen:
+                self._model = self._load_or_train()
+                self._seen = self._pointer.stat().st_mtime
+            return self._model
 
     def _locked(self) -> TextIO:
         """An open lock file, exclusively locked; closing it (``with``) releases it."""
@@ -67,7 +70,10 @@ class ModelProvider:
     def _initial_model(self) -> bytes:
         """The model trained on generated examples (deterministic: seeded), from the shared
         cache when one is configured."""
-        cached = self._cache / "synthetic-initial.model" if self._cache else None
+        from classify.model import FORMAT
+
+        # one file per format: a cache written by an older version is not read as current
+        cached = self._cache / f"synthetic-initial.v{FORMAT}.model" if self._cache else None
         if cached is not None and cached.exists():
             return cached.read_bytes()
         data = train(SyntheticSource()).to_bytes()

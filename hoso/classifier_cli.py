@@ -8,11 +8,12 @@ import argparse
 import json
 from typing import Any
 
-from hoso.bootstrap import bootstrap
-from records.corrections import CorrectionSource, add_type, admin_types, known_types
-
 
 def run(args: argparse.Namespace) -> int:
+    # imported here, not at the top: every ``hoso`` command builds the parser
+    from hoso.bootstrap import bootstrap
+    from records.corrections import CorrectionSource, admin_types
+
     box = bootstrap()
     if args.classifier_command == "types":
         return _types(box, args)
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _types(box: Any, args: argparse.Namespace) -> int:
+    from records.corrections import add_type, known_types
+
     if args.add:
         if not args.label:
             raise SystemExit("--add needs --label (the Vietnamese name)")

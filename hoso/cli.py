@@ -32,11 +32,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from hoso import ingest_cli
-
     if args.server:
-        return ingest_cli.ingest_remote(args)
-    return ingest_cli.ingest_local(args)
+        from hoso.ingest_remote import ingest_remote
+
+        return ingest_remote(args)
+    from hoso.ingest_local import ingest_local  # light: starts the pool before heavy imports
+
+    return ingest_local(args)
 
 
 def cmd_search(args: argparse.Namespace) -> int:

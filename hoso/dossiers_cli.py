@@ -6,11 +6,21 @@ import argparse
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hoso.bootstrap import Container, bootstrap
 from records.dossiers import DossierStatus
 from records.errors import BadInput
+
+if TYPE_CHECKING:
+    from hoso.bootstrap import Container
+
+
+def _box() -> Container:
+    """The container, imported when a command runs: building the parser stays cheap
+    (every ``hoso`` command builds it, ``hoso ingest`` before its first page)."""
+    from hoso.bootstrap import bootstrap
+
+    return bootstrap()
 
 
 def _print(data: Any, as_json: bool, text: str) -> None:
@@ -46,7 +56,7 @@ def receive_cmd(args: argparse.Namespace) -> int:
     from records.users import ensure_user
     from records.workflow import attach_waiting
 
-    box = bootstrap()
+    box = _box()
     with box.uow() as uow:
         user = ensure_user(uow, "cli", Role.CLERK)
         uow.commit()
@@ -80,7 +90,7 @@ def receive_cmd(args: argparse.Namespace) -> int:
 def status_cmd(args: argparse.Namespace) -> int:
     from records.workflow import set_status
 
-    box = bootstrap()
+    box = _box()
     d = set_status(
         box.uow, args.code, args.set, user_id=None, note=args.note or "", at=parse_time(args.at)
     )
@@ -91,7 +101,7 @@ def status_cmd(args: argparse.Namespace) -> int:
 def procedures_list_cmd(args: argparse.Namespace) -> int:
     from records.catalogue_store import list_procedures
 
-    with bootstrap().uow() as uow:
+    with _box().uow() as uow:
         procs = list_procedures(uow)
     data = [
         {
@@ -112,7 +122,7 @@ def procedures_import_cmd(args: argparse.Namespace) -> int:
     from records.procedures import load_catalogue
 
     procs = load_catalogue(Path(args.file))
-    box = bootstrap()
+    box = _box()
     with box.uow() as uow:
         n = upsert_procedures(uow, procs)
         uow.commit()
@@ -125,7 +135,7 @@ def calendar_cmd(args: argparse.Namespace) -> int:
 
     kind = "off" if args.calendar_command == "add-holiday" else "work"
     day = parse_day(args.date)
-    box = bootstrap()
+    box = _box()
     with box.uow() as uow:
         set_day(uow, day, kind, args.note or "")
         uow.commit()
@@ -136,7 +146,7 @@ def calendar_cmd(args: argparse.Namespace) -> int:
 def report_cmd(args: argparse.Namespace) -> int:
     from hoso.reports import period_report
 
-    box: Container = bootstrap()
+    box = _box()
     start, end = parse_day(args.date_from), parse_day(args.date_to)
     report = period_report(box, start, end, args.procedure)
     data: dict[str, Any] = {

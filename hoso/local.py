@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -18,10 +20,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from hoso.bootstrap import Container, bootstrap
 from hoso.settings import Settings
 
+# Light at the top: ``hoso ingest`` imports this module to start the pool before anything
+# heavy; the pool's processes import the rest (PRELOAD, once, in the fork server).
 if TYPE_CHECKING:
+    from hoso.bootstrap import Container
     from ingest.pipeline import Message
 
 _container: Container | None = None
@@ -29,11 +33,11 @@ _container: Container | None = None
 TICK = 1.0  # seconds between progress updates (each is a query)
 
 #: Imported once by the fork server; every pool process forked from it starts with them
-#: loaded (~2 s of CPU per process when each imported them itself).
+#: loaded. The fork server's imports are on the path to the first page (every process
+#: waits for them): nothing here may import scikit-learn (prediction needs none).
 PRELOAD = [
     "hoso.local",
     "hoso.classifier",
-    "classify.model",
     "ingest.pipeline",
     "ocr.pdf",
     "search.tantivy_index",
@@ -43,13 +47,24 @@ PRELOAD = [
 
 def _init(settings: Settings) -> None:
     """Pool process start-up. Touches no database: the caller may still be migrating it."""
+    from hoso.bootstrap import bootstrap
+
     global _container
     _container = bootstrap(settings, migrate=False)
     try:  # warming up only: a failure here shows again, with its reason, on the first step
         _container.recognizer.start(settings.ocr_language)
-        _container.classifier()  # load (or, on a new data directory, train) the model now
     except Exception:
-        logging.getLogger(__name__).warning("worker warm-up failed", exc_info=True)
+        logging.getLogger(__name__).warning("OCR warm-up failed", exc_info=True)
+    # The first document is assembled only after its pages are recognised: load (or, on a
+    # new data directory, train) the model meanwhile, while this process waits for OCR.
+    threading.Thread(target=_warm_classifier, args=(_container,), daemon=True).start()
+
+
+def _warm_classifier(container: Container) -> None:
+    try:
+        container.classifier()
+    except Exception:
+        logging.getLogger(__name__).warning("classifier warm-up failed", exc_info=True)
 
 
 def _ready() -> None:
@@ -105,6 +120,25 @@ class LocalPool:
     ) -> None:
         self._warming.join()
         self._pool.shutdown(wait=True, cancel_futures=kind is not None)
+        _end_fork_server()
+
+
+def _end_fork_server() -> None:
+    """Stop the fork server once the pool is shut down. Left alone it exits only when this
+    process does, and then spends ~0.3 s tearing down the modules it preloaded while it
+    still holds this command's stdout and stderr (a caller reading them waits). It keeps
+    no state: killing it is safe, and the next pool starts a new one."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if server is None or not pid:
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+        server._stop()  # closes our end, reaps it, forgets it (private, stable since 3.8)
+    except (OSError, AttributeError):
+        logging.getLogger(__name__).debug("fork server not stopped", exc_info=True)
 
 
 def run_locally(

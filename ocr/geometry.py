@@ -81,6 +81,13 @@ class Pyramid:
         return out
 
 
+def spread(image: Image) -> float:
+    """Standard deviation of the grey levels (``cv2.meanStdDev``: ~10x faster than
+    ``ndarray.std``, which converts the whole image to float64 first)."""
+    _mean, std = cv2.meanStdDev(image)
+    return float(std[0, 0])
+
+
 def pyramid(image: Image | Pyramid) -> Pyramid:
     return image if isinstance(image, Pyramid) else Pyramid(image)
 
@@ -114,7 +121,7 @@ class _Points:
 def detect_skew(image: Image | Pyramid) -> float:
     """Angle in degrees (counter-clockwise positive) that straightens the page."""
     page = pyramid(image)
-    if float(page.quarter.std()) < BLANK_STD:  # blank (or uniformly noisy): nothing to measure
+    if spread(page.quarter) < BLANK_STD:  # blank (or uniformly noisy): nothing to measure
         return 0.0
     ink = float(np.count_nonzero(page.quarter_ink)) / page.quarter_ink.size
     if ink < 0.002 or ink > MAX_INK:  # no text lines, or Otsu split noise into "ink"
@@ -147,7 +154,7 @@ def looks_sideways(image: Image | Pyramid) -> bool:
     pages look sideways (3 of 40 generated scans).
     """
     page = pyramid(image)
-    if float(_inner(page.quarter).std()) < BLANK_STD:
+    if spread(_inner(page.quarter)) < BLANK_STD:
         return False
     ink = _inner(page.quarter_ink)
     angles = np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 1.0)
@@ -175,7 +182,7 @@ def upright_ratio(straight: Image | Pyramid) -> float | None:
     """
     page = pyramid(straight)
     # without dark scanner edges, which ink every row
-    if float(_inner(page.half).std()) < BLANK_STD:
+    if spread(_inner(page.half)) < BLANK_STD:
         return None
     rows = _inner(page.half_ink).sum(axis=1, dtype=np.float64) / 255.0
     inked = np.concatenate(([False], rows > 0, [False]))
@@ -207,7 +214,7 @@ def glyph_height(image: Image | Pyramid) -> float | None:
     components but letters outnumber them. Small specks (< 6 px) and rules are ignored.
     """
     page = pyramid(image)
-    if float(page.half.std()) < BLANK_STD:
+    if spread(page.half) < BLANK_STD:
         return None
     _, _, stats, _ = cv2.connectedComponentsWithStats(page.half_ink, connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ocr.engine import OcrEngine, OcrResult
+from ocr.engine import OcrEngine, OcrResult, Word
 from ocr.geometry import (
     MIN_CORRECTION,
     Pyramid,
@@ -31,6 +31,7 @@ from ocr.sheets import SheetInfo, classify
 from records.errors import BadInput
 
 THUMB_WIDTH = 320
+WORD_FIELDS = tuple(f.name for f in fields(Word))
 #: ``upright_ratio`` at or above which a page is upright, at or below which it is upside
 #: down, without asking Tesseract (measured: ≥ 2.26 upright, ≤ 0.4 upside down).
 UPRIGHT_SURE = 1.5
@@ -231,7 +232,8 @@ def _recognize(
 def _outputs(out_dir: Path, result: OcrResult, image: np.ndarray) -> None:
     (out_dir / "text.txt").write_text(result.text, encoding="utf-8")
     (out_dir / "page.hocr").write_text(result.hocr, encoding="utf-8")
-    words = [asdict(w) for w in result.words]
+    # a dict per word by hand: dataclasses.asdict deep-copies every field (~6 ms a page)
+    words = [{f: getattr(w, f) for f in WORD_FIELDS} for w in result.words]
     (out_dir / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
     h, w = image.shape[:2]
     thumb = cv2.resize(

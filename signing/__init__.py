@@ -4,6 +4,7 @@ verification reported per signature in Vietnamese."""
 
 # The package is imported by the CLI and the API just to register commands and routes;
 # pyHanko (~0.5 s to import) loads only when something here is first used.
+import warnings
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,11 @@ from signing.errors import (
     TimestampUnavailable,
 )
 from signing.levels import LEVELS, PadesLevel
+
+# pyHanko imports cryptography's DSA key classes to recognise such keys; cryptography 51
+# warns on that import. hoso signs with RSA and ECDSA keys: keep the warning off the
+# clerk's screen (``hoso verify`` would print it on every run).
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
 
 if TYPE_CHECKING:
     from signing.keys import Pkcs11Signer, Pkcs12Signer, Signer

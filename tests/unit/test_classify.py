@@ -303,18 +303,24 @@ def test_confidence_is_calibrated_on_templates_left_out(
 
 
 def test_a_format_1_model_still_loads_and_a_newer_one_is_refused(model: TrainedModel) -> None:
+    import hashlib
     import json
 
-    magic, head, payload = model.to_bytes().split(b"\n", 2)
+    magic, head, _payload = model.to_bytes().split(b"\n", 2)
     header = json.loads(head)
-    old = {k: v for k, v in header.items() if k not in ("temperature", "calibration")}
+    pickled = model.pickled  # formats 1 and 2 stored the pickle alone
+    assert pickled is not None
+    dropped = ("temperature", "calibration", "linear_size")
+    old = {k: v for k, v in header.items() if k not in dropped}
     old["format"] = 1
+    old["payload_sha256"] = hashlib.sha256(pickled).hexdigest()
     old["settings"] = {k: v for k, v in old["settings"].items() if k != "calibrate"}
-    loaded = TrainedModel.from_bytes(b"\n".join([magic, json.dumps(old).encode(), payload]))
+    loaded = TrainedModel.from_bytes(b"\n".join([magic, json.dumps(old).encode(), pickled]))
     assert loaded.temperature == 1.0  # uncalibrated, as it was trained
     text = holdout_set(1, seed=5, noise=0.0)[0].text
     raw = loaded.pipeline.predict_proba([text])[0]
-    assert list(loaded.model_proba(text).values()) == pytest.approx(raw.tolist())
-    newer = {**header, "format": 3}
-    with pytest.raises(ModelFormatError, match="format 3"):
-        TrainedModel.from_bytes(b"\n".join([magic, json.dumps(newer).encode(), payload]))
+    # float32 features in scikit-learn, float64 here
+    assert list(loaded.model_proba(text).values()) == pytest.approx(raw.tolist(), abs=1e-6)
+    newer = {**header, "format": 4}
+    with pytest.raises(ModelFormatError, match="format 4"):
+        TrainedModel.from_bytes(b"\n".join([magic, json.dumps(newer).encode(), pickled]))
