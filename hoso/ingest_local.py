@@ -24,7 +24,7 @@ def ingest_local(args: argparse.Namespace) -> int:
     workers = args.workers or settings.workers
     # The pool starts first: its processes get ready while this one imports the rest,
     # migrates the database and receives the files.
-    with LocalPool(settings, workers) as pool:
+    with LocalPool(settings, workers, args.language) as pool:
         return _ingest_into(pool, settings, files, args)
 
 

@@ -2,9 +2,10 @@
 
 Each pool process builds its own container (its own database connections and OCR
 sidecar, model kept loaded), like a Celery worker process does. The pool can be started
-before there is anything to do (``LocalPool``): its processes import the product, start
-their OCR sidecars and load the classifier while the caller receives the files, so the
-first page does not wait for all of that.
+before there is anything to do (``LocalPool``), so the first page waits for as little as
+possible: the OCR sidecars are started at once by the caller (``start_ahead``) and load
+their model while the fork server imports the pipeline; each pool process adopts one,
+then loads the classifier on a thread while its first pages are recognised.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import forkserver
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from hoso.settings import Settings
+from ocr.sidecar import Ahead, start_ahead
 
 # Light at the top: ``hoso ingest`` imports this module to start the pool before anything
 # heavy; the pool's processes import the rest (PRELOAD, once, in the fork server).
 if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
+
     from hoso.bootstrap import Container
     from ingest.pipeline import Message
 
@@ -45,14 +50,26 @@ PRELOAD = [
 ]
 
 
-def _init(settings: Settings) -> None:
-    """Pool process start-up. Touches no database: the caller may still be migrating it."""
+def _init(settings: Settings, ahead: list[Ahead], claims: Synchronized[int]) -> None:
+    """Pool process start-up. Touches no database: the caller may still be migrating it.
+
+    Takes the next of the sidecars started ahead (every process receives all of them and
+    closes the others' ends), or starts its own when none is left."""
     from hoso.bootstrap import bootstrap
 
     global _container
     _container = bootstrap(settings, migrate=False)
+    with claims.get_lock():
+        mine = claims.value
+        claims.value += 1
+    for i, sidecar in enumerate(ahead):
+        if i == mine:
+            _container.recognizer.adopt(sidecar)
+        else:
+            sidecar.channel.close()
     try:  # warming up only: a failure here shows again, with its reason, on the first step
-        _container.recognizer.start(settings.ocr_language)
+        if mine >= len(ahead):
+            _container.recognizer.start(settings.ocr_language)
     except Exception:
         logging.getLogger(__name__).warning("OCR warm-up failed", exc_info=True)
     # The first document is assembled only after its pages are recognised: load (or, on a
@@ -79,22 +96,39 @@ def _step(task: str, item_id: int) -> list[Message]:
 class LocalPool:
     """``with LocalPool(settings, workers) as pool: …; pool.run(messages)``."""
 
-    def __init__(self, settings: Settings, workers: int) -> None:
+    def __init__(self, settings: Settings, workers: int, language: str | None = None) -> None:
+        # The sidecars first: loading Tesseract's model is what the first page waits for
+        # longest, and they need nothing from the pool.
+        self._sidecars = [
+            start_ahead(settings.ocr_engine, language or settings.ocr_language)
+            for _ in range(workers)
+        ]
         # forkserver, not fork: the caller may already run threads (progress bar, SQL
         # pool); the fork server is a fresh single-threaded process that imports PRELOAD.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
+        ahead = [a for _, a in self._sidecars]
         self._pool = ProcessPoolExecutor(
             workers,
             mp_context=context,
             initializer=_init,
-            initargs=(settings,),
+            initargs=(settings, ahead, context.Value("i", 0)),
         )
-        # Starting a process waits until the fork server has imported PRELOAD (~2 s):
-        # do that on a thread, so the caller receives files meanwhile.
-        self._warming = threading.Thread(
-            target=lambda: [self._pool.submit(_ready) for _ in range(workers)], daemon=True
-        )
+        forkserver.ensure_running()  # now: a thread may wait for the GIL behind imports
+
+        # Starting a process waits until the fork server has imported PRELOAD (~0.7 s):
+        # do that on a thread, so the caller receives files meanwhile. Once every process
+        # is started it holds its copy of the sockets, and ours are closed (a sidecar
+        # then sees the end of its input when its pool process ends).
+        def start_processes() -> None:
+            try:
+                for _ in range(workers):
+                    self._pool.submit(_ready)
+            finally:
+                for a in ahead:
+                    a.channel.close()
+
+        self._warming = threading.Thread(target=start_processes, daemon=True)
         self._warming.start()
 
     def run(self, messages: list[Message], on_tick: Callable[[], None] | None = None) -> None:
@@ -121,6 +155,9 @@ class LocalPool:
         self._warming.join()
         self._pool.shutdown(wait=True, cancel_futures=kind is not None)
         _end_fork_server()
+        for proc, _ahead in self._sidecars:  # ended by now unless a pool process was killed
+            proc.kill()
+            proc.wait()
 
 
 def _end_fork_server() -> None:
@@ -128,8 +165,6 @@ def _end_fork_server() -> None:
     process does, and then spends ~0.3 s tearing down the modules it preloaded while it
     still holds this command's stdout and stderr (a caller reading them waits). It keeps
     no state: killing it is safe, and the next pool starts a new one."""
-    from multiprocessing import forkserver
-
     server = getattr(forkserver, "_forkserver", None)
     pid = getattr(server, "_forkserver_pid", None)
     if server is None or not pid:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import RESOURCES, hoso_env, run_hoso
+from tests.conftest import HOSO, RESOURCES, hoso_env, run_hoso
 from tests.quality import cer
 
 JPEG = RESOURCES / "synth" / "jpeg"
@@ -73,6 +75,42 @@ def test_ingest_all_good_exits_zero(tmp_path: Path) -> None:
     assert out["errors"] == []
     [doc] = out["documents"]
     assert doc["source"] == "batch.tif" and doc["pages"] == 2 and doc["status"] == "done"
+
+
+def _in_session(sid: int) -> list[int]:
+    """Processes of session ``sid`` still running (an exited orphan waiting for init to
+    reap it, state Z, does not count)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if os.getsid(int(entry.name)) == sid and state != "Z":
+                    found.append(int(entry.name))
+            except (ProcessLookupError, FileNotFoundError):
+                pass
+    return found
+
+
+def test_ingest_leaves_no_process_behind(tmp_path: Path) -> None:
+    """GIVEN ``hoso ingest`` with its pool, OCR sidecars started ahead and fork server
+    WHEN its output is read to the end THEN every one of them has ended (none lingers
+    holding the output open, none is left running)."""
+    proc = subprocess.Popen(
+        [*HOSO, "ingest", str(JPEG / "page-0001.jpg"), "--json", "--workers", "2"],
+        env=hoso_env(tmp_path / "data"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["documents"][0]["status"] == "done"
+    deadline = time.monotonic() + 5  # a process may still be exiting after closing its output
+    while _in_session(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _in_session(proc.pid) == []
 
 
 def test_bad_arguments_give_one_line_and_nonzero(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from ocr.cli_engine import TesseractCliEngine
 from ocr.engine import OcrEngine
 from ocr.page import PageOptions, ocr_page
-from ocr.sidecar import SidecarOcr
+from ocr.sidecar import SidecarOcr, start_ahead
 from ocr.tesserocr_engine import TesserocrEngine
 from records.errors import EngineError
 from tests.conftest import RESOURCES
@@ -78,15 +78,56 @@ def test_sidecar_crash_fails_the_page_not_the_worker(tmp_path: Path) -> None:
     sidecar = SidecarOcr("tesserocr", timeout=120)
     try:
         sidecar.run(JPEG / MANIFEST[0]["file"], tmp_path / "warm", PageOptions(dpi=200))
-        proc = sidecar._proc
-        assert proc is not None
-        threading.Timer(0.3, proc.kill).start()  # dies mid-page, like a segfault
+        child = sidecar._child
+        assert child is not None and child.popen is not None
+        threading.Timer(0.3, child.popen.kill).start()  # dies mid-page, like a segfault
         with pytest.raises(EngineError, match="dừng"):
             sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "a", PageOptions(dpi=200))
         outcome = sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "b", PageOptions(dpi=200))
         assert outcome.turned == 180
     finally:
         sidecar.close()
+
+
+def test_a_sidecar_started_ahead_is_adopted_then_replaced_when_it_hangs(tmp_path: Path) -> None:
+    """GIVEN a sidecar started by one process and adopted by another (``hoso ingest``
+    starts them before its pool) WHEN it reads a page THEN it answers over its socket;
+    WHEN it then overruns the deadline THEN it is killed and the next page is read by a
+    sidecar of the adopter's own."""
+    proc, ahead = start_ahead("tesserocr", "vie")
+    sidecar = SidecarOcr("tesserocr", timeout=120)
+    try:
+        sidecar.adopt(ahead)
+        outcome = sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "a", PageOptions(dpi=200))
+        assert outcome.turned == 180 and outcome.words > 50
+        sidecar.timeout = 0.05
+        with pytest.raises(EngineError, match="quá thời gian"):
+            sidecar.run(JPEG / MANIFEST[0]["file"], tmp_path / "b", PageOptions(dpi=200))
+        assert proc.wait(timeout=10) != 0  # killed, reaped by the process that started it
+        sidecar.timeout = 120
+        outcome = sidecar.run(JPEG / MANIFEST[0]["file"], tmp_path / "c", PageOptions(dpi=200))
+        assert outcome.words > 50
+        child = sidecar._child
+        assert child is not None and child.popen is not None and child.pid != proc.pid
+    finally:
+        sidecar.close()
+        proc.kill()
+        proc.wait()
+
+
+def test_an_adopted_sidecar_that_dies_fails_the_page_only(tmp_path: Path) -> None:
+    proc, ahead = start_ahead("tesserocr", None)
+    sidecar = SidecarOcr("tesserocr", timeout=120)
+    try:
+        sidecar.adopt(ahead)
+        threading.Timer(0.3, proc.kill).start()  # dies mid-page
+        with pytest.raises(EngineError, match="dừng"):
+            sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "a", PageOptions(dpi=200))
+        outcome = sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "b", PageOptions(dpi=200))
+        assert outcome.turned == 180
+    finally:
+        sidecar.close()
+        proc.wait()
 
 
 def test_engine_error_in_sidecar_is_reported(tmp_path: Path) -> None:
