@@ -143,7 +143,7 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
             image, skew, page = _straighten(original, first, turned, options.deskew)
             _write(source, target, image, changed=True, is_jpeg=is_jpeg)
             result = _recognize(engine, target, image, page, options)
-    _outputs(out_dir, result, image)
+    _outputs(out_dir, result, image, page)
     h, w = image.shape[:2]
     return PageOutcome(
         image=target.name,
@@ -229,15 +229,20 @@ def _recognize(
     return scale_result(result, w / small.shape[1], h / small.shape[0], image=target.name)
 
 
-def _outputs(out_dir: Path, result: OcrResult, image: np.ndarray) -> None:
+def _outputs(
+    out_dir: Path, result: OcrResult, image: np.ndarray, page: Pyramid | None = None
+) -> None:
+    """Text, hOCR, words and the thumbnail; ``page`` is ``image``'s grey pyramid when at
+    hand (a grey page's thumbnail is made from its quarter-size copy: ~6 ms less)."""
     (out_dir / "text.txt").write_text(result.text, encoding="utf-8")
     (out_dir / "page.hocr").write_text(result.hocr, encoding="utf-8")
     # a dict per word by hand: dataclasses.asdict deep-copies every field (~6 ms a page)
     words = [{f: getattr(w, f) for f in WORD_FIELDS} for w in result.words]
     (out_dir / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
     h, w = image.shape[:2]
+    small = page.quarter if page is not None and image.ndim == 2 and w >= 4 * THUMB_WIDTH else image
     thumb = cv2.resize(
-        image, (THUMB_WIDTH, max(1, h * THUMB_WIDTH // w)), interpolation=cv2.INTER_AREA
+        small, (THUMB_WIDTH, max(1, h * THUMB_WIDTH // w)), interpolation=cv2.INTER_AREA
     )
     cv2.imwrite(str(out_dir / "thumb.jpg"), thumb, [cv2.IMWRITE_JPEG_QUALITY, 80])
 
