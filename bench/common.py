@@ -268,8 +268,9 @@ class TreeCpu:
                 got = proc_rss_cpu(pid)
                 if got is None:
                     continue
-                if pid not in self.cmd:
-                    self.cmd[pid] = proc_cmdline(pid)
+                # read every time: a child seen between fork and exec still shows its
+                # parent's command line
+                self.cmd[pid] = proc_cmdline(pid) or self.cmd.get(pid, "")
                 self.cpu[pid] = max(self.cpu.get(pid, 0.0), got[1])
             self._stop.wait(self.every)
 

@@ -91,13 +91,17 @@ def run_hoso(pages: list[BenchPage], scans: Path, work: Path, tmp: Path) -> dict
     with TreeCpu(proc.pid) as tree:
         stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - start
-    reaped = children_cpu() - cpu0  # the CLI and its pool processes
+    reaped = children_cpu() - cpu0  # the CLI and the processes it (transitively) reaped
     sidecars = tree.total("ocr.sidecar")
-    # the OCR sidecars are not waited for by the tree (they exit with their parent): add
-    # their sampled CPU unless the reaped figure already holds it
+    # the OCR sidecars are reaped by the CLI that starts them ahead, but a sidecar a pool
+    # process started itself exits with it unreaped: add their sampled CPU unless the
+    # reaped figure already holds it
     others = tree.total() - sidecars
-    cpu = reaped if reaped >= others + 0.8 * sidecars else reaped + sidecars
     seen = sum(1 for cmd in tree.cmd.values() if "ocr.sidecar" in cmd)
+    if reaped >= others + 0.8 * sidecars:
+        cpu = reaped
+    else:
+        cpu = reaped + sidecars if seen >= 2 else float("nan")  # a sidecar not sampled
     done = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     try:
         out = json.loads(done.stdout.strip().splitlines()[-1])
@@ -110,7 +114,7 @@ def run_hoso(pages: list[BenchPage], scans: Path, work: Path, tmp: Path) -> dict
     failed += [e["source"] for e in out["errors"]]
     return {
         "seconds": seconds,
-        "cpu": cpu if seen >= 2 else float("nan"),  # a sidecar not sampled: CPU unknown
+        "cpu": cpu,
         "sidecars_seen": seen,
         "texts": texts,
         "failed": failed,

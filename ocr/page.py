@@ -220,12 +220,17 @@ def _recognize(
     small = cv2.resize(
         grey, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
     )
-    scaled = target.with_name("ocr-input.pgm")  # uncompressed: no encode/decode cost
-    cv2.imwrite(str(scaled), small)
-    try:
-        result = engine.recognize(scaled, language=options.language, dpi=round(options.dpi * scale))
-    finally:
-        scaled.unlink(missing_ok=True)
+    dpi = round(options.dpi * scale)
+    in_memory = getattr(engine, "recognize_pixels", None)  # tesserocr: no file in between
+    if in_memory is not None:
+        result = in_memory(small, language=options.language, dpi=dpi)
+    else:
+        scaled = target.with_name("ocr-input.pgm")  # uncompressed: no encode/decode cost
+        cv2.imwrite(str(scaled), small)
+        try:
+            result = engine.recognize(scaled, language=options.language, dpi=dpi)
+        finally:
+            scaled.unlink(missing_ok=True)
     return scale_result(result, w / small.shape[1], h / small.shape[0], image=target.name)
 
 

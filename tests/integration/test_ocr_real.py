@@ -183,3 +183,18 @@ def unique_words(path: Path) -> dict[str, dict[str, object]]:
     for w in words:
         counts[w["text"]] = counts.get(w["text"], 0) + 1
     return {w["text"]: w for w in words if counts[w["text"]] == 1}
+
+
+def test_pixels_in_memory_read_exactly_like_the_same_image_from_a_file(tmp_path: Path) -> None:
+    """The page scaled down for recognition goes to tesserocr in memory: same text, boxes
+    and hOCR as the same pixels written to a file and read back."""
+    import cv2
+
+    grey = cv2.imread(str(JPEG / MANIFEST[0]["file"]), cv2.IMREAD_GRAYSCALE)
+    small = cv2.resize(grey, None, fx=0.8, fy=0.8, interpolation=cv2.INTER_AREA)
+    path = tmp_path / "small.pgm"
+    cv2.imwrite(str(path), small)
+    engine = TesserocrEngine()
+    from_file = engine.recognize(path, language="vie", dpi=160)
+    in_memory = engine.recognize_pixels(small, language="vie", dpi=160)
+    assert in_memory == from_file and len(in_memory.words) > 50
