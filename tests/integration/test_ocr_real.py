@@ -144,7 +144,7 @@ def test_engine_error_in_sidecar_is_reported(tmp_path: Path) -> None:
 def test_a_300_dpi_page_is_read_at_lower_resolution_with_boxes_on_the_page(
     tmp_path: Path,
 ) -> None:
-    """GIVEN a 300 dpi scan of 13 pt text WHEN recognised THEN it is read at ~200 dpi (cheaper)
+    """GIVEN a 300 dpi scan of 13 pt text WHEN recognised THEN it is read at ~160 dpi (cheaper)
     as accurately as at full size, and its word boxes land where the full-size reading
     puts them, in the published image's pixels."""
     import synth
