@@ -52,6 +52,7 @@ TARGETS = {
     "ocr.geometry": ["detect_skew", "rotate", "turn"],
     "ocr.tesserocr_engine": [
         "TesserocrEngine.recognize",
+        "TesserocrEngine.recognize_pixels",
         "TesserocrEngine.detect_orientation",
         "TesserocrEngine._api",
         "_words",
@@ -213,7 +214,20 @@ def analyse(trace: Path, wall: float, t_start: float) -> tuple[str, dict[str, ob
         ),
         ("first sidecar ocr_page starts", first("ocr.page:ocr_page")),
         ("first model load done (_api)", first(":TesserocrEngine._api", "t1")),
-        ("first page recognised", first(":TesserocrEngine.recognize", "t1")),
+        (
+            "first page recognised",
+            min(
+                (
+                    v
+                    for v in (
+                        first(":TesserocrEngine.recognize", "t1"),
+                        first(":TesserocrEngine.recognize_pixels", "t1"),
+                    )
+                    if v is not None
+                ),
+                default=None,
+            ),
+        ),
         ("last ocr_page ends", last(":Pipeline.ocr_page")),
         ("last assemble_document ends", last(":Pipeline.assemble_document")),
         ("run_locally returns", last(":run_locally")),
@@ -252,7 +266,11 @@ def analyse(trace: Path, wall: float, t_start: float) -> tuple[str, dict[str, ob
 
     # recognitions thrown away: the first of two in one ocr_page (the page was turned)
     wasted_w = wasted_c = 0.0
-    recs = [c for c in calls if c["stage"].endswith("TesserocrEngine.recognize")]
+    recs = [
+        c
+        for c in calls
+        if c["stage"].endswith(("TesserocrEngine.recognize", "TesserocrEngine.recognize_pixels"))
+    ]
     for page in (c for c in calls if c["stage"] == "ocr.page:ocr_page"):
         inside = sorted(
             (
@@ -268,7 +286,11 @@ def analyse(trace: Path, wall: float, t_start: float) -> tuple[str, dict[str, ob
             wasted_c += float(inside[0].get("cpu", 0.0))
     T = "ocr.tesserocr_engine:TesserocrEngine."
     ocr_total = total("sidecar", "ocr.page:ocr_page")
-    recog = total("sidecar", T + "recognize")
+    from_file, in_memory = (
+        total("sidecar", T + "recognize"),
+        total("sidecar", T + "recognize_pixels"),
+    )
+    recog = (from_file[0] + in_memory[0], from_file[1] + in_memory[1])
     words = total("sidecar", "ocr.tesserocr_engine:_words")
     model = total("sidecar", T + "_api")
     osd = total("sidecar", T + "detect_orientation")
