@@ -117,18 +117,12 @@ class LocalPool:
         forkserver.ensure_running()  # now: a thread may wait for the GIL behind imports
 
         # Starting a process waits until the fork server has imported PRELOAD (~0.7 s):
-        # do that on a thread, so the caller receives files meanwhile. Once every process
-        # is started it holds its copy of the sockets, and ours are closed (a sidecar
-        # then sees the end of its input when its pool process ends).
-        def start_processes() -> None:
-            try:
-                for _ in range(workers):
-                    self._pool.submit(_ready)
-            finally:
-                for a in ahead:
-                    a.channel.close()
-
-        self._warming = threading.Thread(target=start_processes, daemon=True)
+        # do that on a thread, so the caller receives files meanwhile. Our ends of the
+        # sidecars' sockets stay open until the pool is shut down: a process the pool
+        # starts later still receives them.
+        self._warming = threading.Thread(
+            target=lambda: [self._pool.submit(_ready) for _ in range(workers)], daemon=True
+        )
         self._warming.start()
 
     def run(self, messages: list[Message], on_tick: Callable[[], None] | None = None) -> None:
@@ -155,7 +149,8 @@ class LocalPool:
         self._warming.join()
         self._pool.shutdown(wait=True, cancel_futures=kind is not None)
         _end_fork_server()
-        for proc, _ahead in self._sidecars:  # ended by now unless a pool process was killed
+        for proc, ahead in self._sidecars:  # not needed any more: end them now
+            ahead.channel.close()
             proc.kill()
             proc.wait()
 
