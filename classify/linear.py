@@ -137,7 +137,7 @@ class LinearTextModel:
         weights = self.coef.T  # (features, classes)
         rows = []
         for text in texts:
-            z = self.intercept.astype(np.float64).copy()
+            z = self.intercept.astype(np.float64)  # a copy: added to below
             offset = 0
             for block in self.blocks:
                 idx, values = block.features(text)
@@ -153,9 +153,7 @@ class LinearTextModel:
     def from_pipeline(cls, pipeline: Any) -> LinearTextModel:
         """Read a fitted ``Pipeline([("features", FeatureUnion), ("clf", LogisticRegression)])``."""
         union, clf = pipeline.steps[0][1], pipeline.steps[-1][1]
-        blocks = []
-        for _name, vec in union.transformer_list:
-            blocks.append(_block(vec))
+        blocks = [_block(vec) for _name, vec in union.transformer_list]
         coef = np.asarray(clf.coef_, dtype=np.float64)
         if coef.shape[1] != sum(len(b.idf) for b in blocks):
             raise UnsupportedModel("coefficients do not match the features")

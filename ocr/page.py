@@ -128,7 +128,9 @@ def ocr_page(engine: OcrEngine, source: Path, out_dir: Path, options: PageOption
     if options.sheets:
         sheet = classify(page)
         if sheet.kind != "page":
-            return _not_recognised(source, target, original, sheet, is_jpeg=is_jpeg, keep=keep)
+            return _not_recognised(
+                source, target, original, page, sheet, is_jpeg=is_jpeg, keep=keep
+            )
     if options.orient:
         image, turned, skew, asked, page = _orient(
             engine, original, page, options, target, source, keep
@@ -282,11 +284,18 @@ def page_with_text(source: Path, out_dir: Path, result: OcrResult) -> PageOutcom
 
 
 def _not_recognised(
-    source: Path, target: Path, image: np.ndarray, sheet: SheetInfo, *, is_jpeg: bool, keep: bool
+    source: Path,
+    target: Path,
+    image: np.ndarray,
+    page: Pyramid,
+    sheet: SheetInfo,
+    *,
+    is_jpeg: bool,
+    keep: bool,
 ) -> PageOutcome:
     """A sheet or a blank page: kept as scanned (it is evidence), never recognised."""
     _write(source, target, image, changed=not keep, is_jpeg=is_jpeg)
-    _outputs(target.parent, OcrResult(text="", hocr="", words=()), image)
+    _outputs(target.parent, OcrResult(text="", hocr="", words=()), image, page)
     h, w = image.shape[:2]
     return PageOutcome(
         image=target.name,

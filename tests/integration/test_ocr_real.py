@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,13 +81,21 @@ def test_sidecar_crash_fails_the_page_not_the_worker(tmp_path: Path) -> None:
         sidecar.run(JPEG / MANIFEST[0]["file"], tmp_path / "warm", PageOptions(dpi=200))
         child = sidecar._child
         assert child is not None and child.popen is not None
-        threading.Timer(0.3, child.popen.kill).start()  # dies mid-page, like a segfault
-        with pytest.raises(EngineError, match="dừng"):
-            sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "a", PageOptions(dpi=200))
-        outcome = sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "b", PageOptions(dpi=200))
-        assert outcome.turned == 180
+        _dies_mid_page_then_reads_the_next(sidecar, child.popen.kill, tmp_path)
     finally:
         sidecar.close()
+
+
+def _dies_mid_page_then_reads_the_next(
+    sidecar: SidecarOcr, kill: Callable[[], None], tmp_path: Path
+) -> None:
+    """``kill`` ends the sidecar while it reads a page, like a segfault: that page fails
+    with the reason, the next one is read by a new sidecar."""
+    threading.Timer(0.3, kill).start()
+    with pytest.raises(EngineError, match="dừng"):
+        sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "a", PageOptions(dpi=200))
+    outcome = sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "b", PageOptions(dpi=200))
+    assert outcome.turned == 180
 
 
 def test_a_sidecar_started_ahead_is_adopted_then_replaced_when_it_hangs(tmp_path: Path) -> None:
@@ -120,11 +129,7 @@ def test_an_adopted_sidecar_that_dies_fails_the_page_only(tmp_path: Path) -> Non
     sidecar = SidecarOcr("tesserocr", timeout=120)
     try:
         sidecar.adopt(ahead)
-        threading.Timer(0.3, proc.kill).start()  # dies mid-page
-        with pytest.raises(EngineError, match="dừng"):
-            sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "a", PageOptions(dpi=200))
-        outcome = sidecar.run(JPEG / MANIFEST[1]["file"], tmp_path / "b", PageOptions(dpi=200))
-        assert outcome.turned == 180
+        _dies_mid_page_then_reads_the_next(sidecar, proc.kill, tmp_path)
     finally:
         sidecar.close()
         proc.wait()
